@@ -1,0 +1,95 @@
+/*
+ * warden/rules.h - rule descriptors, the built-in rule table, and findings.
+ *
+ * A rule is a descriptor (data: id, title, severity, OWASP LCNC category,
+ * STRIDE, CWE, why, remediation per platform) plus a check function over a
+ * finished wd_model. Descriptors feed the engine, `warden explain`, the JSON
+ * and SARIF outputs and the docs; the ids (WD-AREA-NNN) never change meaning.
+ * Rules see the model only, never raw JSON.
+ */
+#ifndef WARDEN_RULES_H
+#define WARDEN_RULES_H
+
+#include "warden/model.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum wd_severity {
+	WD_SEV_INFO = 0,
+	WD_SEV_LOW,
+	WD_SEV_MEDIUM,
+	WD_SEV_HIGH,
+	WD_SEV_CRITICAL
+} wd_severity;
+
+const char *wd_severity_name(wd_severity s);
+/* Parses "info", "low", "medium", "high", "critical" (any case); -1 if none. */
+int wd_severity_parse(const char *s);
+
+struct wd_findings;
+
+typedef struct wd_rule {
+	const char *id;            /* WD-AREA-NNN */
+	const char *title;
+	wd_severity severity;      /* default; a finding may raise or lower it */
+	const char *category;      /* OWASP LCNC-SEC-01..10 */
+	const char *category_name;
+	const char *stride;        /* STRIDE letter(s): S T R I D E */
+	int cwe;                   /* 0 when none fits */
+	const char *why;           /* one paragraph: the risk in plain words */
+	const char *fix_n8n;       /* where to click in the n8n editor */
+	const char *fix_nodered;   /* where to click in the Node-RED editor */
+	wd_status (*check)(const wd_model *m, struct wd_findings *out);
+} wd_rule;
+
+/* The built-in rules, in a stable order. */
+const wd_rule *wd_rules_builtin(size_t *count);
+const wd_rule *wd_rules_find(const char *id);
+
+typedef struct wd_finding {
+	const wd_rule *rule;
+	wd_severity severity;
+	uint32_t app;              /* WD_NONE when file-level */
+	uint32_t comp;             /* WD_NONE when app-level */
+	wd_loc loc;
+	const char *message;       /* one line, specific to this app */
+	const char *evidence;      /* short, secrets redacted; may be "" */
+	char fingerprint[33];      /* 128-bit hex, see wd_findings_fingerprint */
+} wd_finding;
+
+typedef struct wd_findings {
+	wd_arena arena;            /* messages and evidence */
+	wd_finding *items;
+	size_t n, cap;
+} wd_findings;
+
+void wd_findings_init(wd_findings *f);
+void wd_findings_release(wd_findings *f);
+
+/*
+ * Add a finding. message is printf-style; evidence is copied as given (the
+ * caller redacts secrets first, see wd_redact). The fingerprint is computed
+ * here from rule id, platform, app identity, component identity and
+ * evidence_key (normalised, e.g. the parameter path), so it survives file
+ * moves, line shifts and renames of other nodes.
+ */
+wd_status wd_findings_add(wd_findings *f, const wd_model *m, const wd_rule *rule,
+                          wd_severity sev, uint32_t app, uint32_t comp, wd_loc loc,
+                          const char *evidence, const char *evidence_key, const char *fmt, ...)
+	__attribute__((format(printf, 10, 11)));
+
+/* Run every built-in rule over m. */
+wd_status wd_rules_run(const wd_model *m, wd_findings *out);
+
+/*
+ * Redact a secret for display: keep a recognisable prefix of at most 4
+ * characters (fewer for short values) and replace the rest with "****".
+ */
+void wd_redact(wd_str secret, wd_buf *out);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,1143 @@
+/*
+ * rules/builtin.c - Warden's built-in rules over the app model.
+ *
+ * Each rule is a descriptor in the table at the bottom plus a check
+ * function. Checks read the finished model: component kinds, flags and
+ * catalog roles set by importers and wd_model_finish(), edges for paths,
+ * targets for hosts, and the component's configuration tree (a model
+ * element) for the simple hard-coded secret check. Severity rises when a
+ * path from an unauthenticated public entry point reaches the component.
+ *
+ * Rule ids are stable: WD-ENTRY-*, WD-INJ-*, WD-CODE-*, WD-FS-*, WD-TLS-*,
+ * WD-SEC-*, WD-DATA-*, WD-COMP-*, WD-LOG-*, WD-ACL-*.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "warden/catalog.h"
+#include "warden/rules.h"
+
+/* ---- helpers ----------------------------------------------------------------- */
+
+static const wd_rule *R(const char *id)
+{
+	return wd_rules_find(id);
+}
+
+static int active_comp(const wd_component *c)
+{
+	return !(c->flags & WD_COMP_DISABLED) && c->kind != WD_KIND_NOTE;
+}
+
+static int cat_has(const wd_component *c, uint32_t flag)
+{
+	return c->connector && (c->connector->flags & flag);
+}
+
+
+/* An entry point anyone on the internet can call without a credential. */
+static int open_entry(const wd_component *c)
+{
+	return (c->flags & WD_COMP_PUBLIC) && active_comp(c) &&
+	       (c->auth == WD_AUTH_NONE || c->auth == WD_AUTH_UNKNOWN ||
+	        c->auth == WD_AUTH_EXTERNAL || c->auth == WD_AUTH_DYNAMIC);
+}
+
+/*
+ * Components reachable from open entry points; out[i] is the index of one
+ * such entry + 1 (0 = not reached). Caller frees.
+ */
+static wd_status tainted_from_entries(const wd_model *m, uint32_t **out)
+{
+	uint8_t *start, *reach;
+	uint32_t *src;
+	size_t i, j;
+	wd_status rc = WD_OK;
+
+	*out = NULL;
+	src = calloc(m->ncomps + 1, sizeof(*src));
+	start = calloc(m->ncomps + 1, 1);
+	reach = calloc(m->ncomps + 1, 1);
+	if (!src || !start || !reach) {
+		rc = WD_ENOMEM;
+		goto out;
+	}
+	/* per entry, so each reached component can name the entry behind it */
+	for (i = 0; i < m->ncomps; i++) {
+		if (!open_entry(&m->comps[i]))
+			continue;
+		memset(start, 0, m->ncomps);
+		start[i] = 1;
+		rc = wd_model_reach(m, start, reach);
+		if (rc != WD_OK)
+			goto out;
+		for (j = 0; j < m->ncomps; j++)
+			if (reach[j] && !src[j])
+				src[j] = (uint32_t)i + 1;
+	}
+	*out = src;
+	src = NULL;
+out:
+	free(src);
+	free(start);
+	free(reach);
+	return rc;
+}
+
+/* "Webhook -> Code -> Run" for messages, at most 6 hops shown. */
+static void path_text(const wd_model *m, uint32_t from, uint32_t to, char *buf, size_t cap)
+{
+	uint32_t path[8];
+	size_t n = 0, i, used = 0;
+
+	buf[0] = '\0';
+	if (wd_model_path(m, from, to, path, 8, &n) != WD_OK)
+		return;
+	for (i = 0; i < n && used + 8 < cap; i++) {
+		const wd_component *c = &m->comps[path[i]];
+		int w = snprintf(buf + used, cap - used, "%s'%.*s'", i ? " -> " : "", (int)c->name.len,
+		                 c->name.ptr);
+		if (w < 0 || (size_t)w >= cap - used)
+			break;
+		used += (size_t)w;
+	}
+	if (n == 8 && used + 6 < cap)
+		snprintf(buf + used, cap - used, " ...");
+}
+
+#define NAMEF(c) (int)(c)->name.len, (c)->name.ptr
+
+/* ---- WD-ENTRY-001 / 002: public entry points without authentication ---------------- */
+
+/* A node right after the entry that may check a shared secret (n8n audit
+ * treats IF / Switch / Code as "validation"). */
+static uint32_t validator_after(const wd_model *m, uint32_t entry)
+{
+	size_t i;
+
+	for (i = 0; i < m->nedges; i++) {
+		const wd_edge *e = &m->edges[i];
+		const wd_component *t;
+		if (e->from != entry || e->kind != WD_EDGE_FLOW)
+			continue;
+		t = &m->comps[e->to];
+		if (wd_str_ends_with(t->type, ".if") || wd_str_ends_with(t->type, ".switch") ||
+		    wd_str_ends_with(t->type, ".filter") || wd_str_eq_c(t->type, "switch"))
+			return e->to;
+	}
+	return WD_NONE;
+}
+
+static wd_status check_entry_auth(const wd_model *m, wd_findings *out)
+{
+	size_t i;
+	wd_status rc;
+
+	for (i = 0; i < m->ncomps; i++) {
+		const wd_component *c = &m->comps[i];
+		uint32_t v;
+		if (!(c->flags & WD_COMP_PUBLIC) || !active_comp(c))
+			continue;
+		if (c->auth == WD_AUTH_EXTERNAL) {
+			rc = wd_findings_add(out, m, R("WD-ENTRY-002"), WD_SEV_MEDIUM, c->app, (uint32_t)i,
+			                     c->auth_loc.doc != WD_NONE ? c->auth_loc : c->loc, "", "",
+			                     "'%.*s' (%.*s) accepts requests from the network; the export "
+			                     "has no authentication for it, so only the runtime settings "
+			                     "(httpNodeAuth, middleware, a proxy) can protect it",
+			                     NAMEF(c), (int)c->type.len, c->type.ptr);
+		} else if (c->auth == WD_AUTH_NONE || c->auth == WD_AUTH_UNKNOWN) {
+			wd_severity sev = WD_SEV_HIGH;
+			v = validator_after(m, (uint32_t)i);
+			if (v != WD_NONE) {
+				/* a check node may compare a shared secret; still no authentication */
+				sev = WD_SEV_MEDIUM;
+				rc = wd_findings_add(
+					out, m, R("WD-ENTRY-001"), sev, c->app, (uint32_t)i,
+					c->auth_loc.doc != WD_NONE ? c->auth_loc : c->loc, "", "",
+					"'%.*s' is callable by anyone who knows its URL; '%.*s' right after "
+					"it may check a secret, but that is not authentication: verify it "
+					"compares a header secret in constant time, or set Authentication",
+					NAMEF(c), NAMEF(&m->comps[v]));
+			} else {
+				rc = wd_findings_add(out, m, R("WD-ENTRY-001"), sev, c->app, (uint32_t)i,
+				                     c->auth_loc.doc != WD_NONE ? c->auth_loc : c->loc, "", "",
+				                     "'%.*s' (%.*s) is callable by anyone who knows its URL: "
+				                     "no authentication is set",
+				                     NAMEF(c), (int)c->type.len, c->type.ptr);
+			}
+		} else if (c->auth == WD_AUTH_DYNAMIC) {
+			rc = wd_findings_add(out, m, R("WD-ENTRY-001"), WD_SEV_LOW, c->app, (uint32_t)i,
+			                     c->auth_loc.doc != WD_NONE ? c->auth_loc : c->loc, "", "dynamic",
+			                     "'%.*s' takes its authentication mode from an expression; "
+			                     "Warden cannot tell whether it is protected",
+			                     NAMEF(c));
+		} else {
+			continue;
+		}
+		if (rc != WD_OK)
+			return rc;
+	}
+	return WD_OK;
+}
+
+/* ---- WD-INJ-001: untrusted input reaches code or command execution ------------------- */
+
+static int is_shell(const wd_component *c)
+{
+	return cat_has(c, WD_CAT_SHELL) || cat_has(c, WD_CAT_SSH);
+}
+
+static int is_code(const wd_component *c)
+{
+	return c->kind == WD_KIND_CODE || cat_has(c, WD_CAT_CODE) || is_shell(c);
+}
+
+static wd_status check_injection_exec(const wd_model *m, wd_findings *out)
+{
+	uint32_t *src;
+	size_t i;
+	wd_status rc = tainted_from_entries(m, &src);
+
+	if (rc != WD_OK)
+		return rc;
+	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
+		const wd_component *c = &m->comps[i];
+		char path[512];
+		wd_severity sev;
+		if (!active_comp(c) || !src[i] || src[i] - 1 == i || !is_code(c))
+			continue;
+		if (is_shell(c) && !(c->flags & WD_COMP_SHELL_DYNAMIC))
+			continue; /* a fixed command line does not take the input */
+		if (cat_has(c, WD_CAT_AI_TOOL) && !is_shell(c) && !cat_has(c, WD_CAT_CODE))
+			continue;
+		path_text(m, src[i] - 1, (uint32_t)i, path, sizeof(path));
+		sev = is_shell(c) ? WD_SEV_CRITICAL : WD_SEV_HIGH;
+		rc = wd_findings_add(out, m, R("WD-INJ-001"), sev, c->app, (uint32_t)i,
+		                     c->code_loc.doc != WD_NONE ? c->code_loc : c->loc, path, "",
+		                     "anyone who can call '%.*s' controls the input of %s '%.*s' (%s)",
+		                     NAMEF(&m->comps[src[i] - 1]),
+		                     is_shell(c) ? "the command" : "the code", NAMEF(c), path);
+	}
+	free(src);
+	return rc;
+}
+
+/* ---- WD-CODE-001 / 002: code and shell execution nodes ------------------------------- */
+
+static wd_status check_code_nodes(const wd_model *m, wd_findings *out)
+{
+	size_t i;
+	wd_status rc = WD_OK;
+
+	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
+		const wd_component *c = &m->comps[i];
+		if (!active_comp(c))
+			continue;
+		if (is_shell(c)) {
+			rc = wd_findings_add(out, m, R("WD-CODE-002"),
+			                     (c->flags & WD_COMP_SHELL_DYNAMIC) ? WD_SEV_HIGH : WD_SEV_MEDIUM,
+			                     c->app, (uint32_t)i,
+			                     c->code_loc.doc != WD_NONE ? c->code_loc : c->loc, "", "",
+			                     "'%.*s' runs operating-system commands%s", NAMEF(c),
+			                     (c->flags & WD_COMP_SHELL_DYNAMIC)
+			                         ? " built from workflow data"
+			                         : "");
+		} else if (is_code(c)) {
+			rc = wd_findings_add(out, m, R("WD-CODE-001"), WD_SEV_LOW, c->app, (uint32_t)i,
+			                     c->code_loc.doc != WD_NONE ? c->code_loc : c->loc, "", "",
+			                     "'%.*s' runs custom code (%.*s) with the platform's "
+			                     "privileges",
+			                     NAMEF(c), (int)c->type.len, c->type.ptr);
+		}
+	}
+	return rc;
+}
+
+/* ---- WD-INJ-002: SQL built from expressions ----------------------------------------- */
+
+static wd_status check_sql(const wd_model *m, wd_findings *out)
+{
+	uint32_t *src;
+	size_t i;
+	wd_status rc = tainted_from_entries(m, &src);
+
+	if (rc != WD_OK)
+		return rc;
+	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
+		const wd_component *c = &m->comps[i];
+		char path[512] = "";
+		if (!active_comp(c) || !(c->flags & WD_COMP_SQL_DYNAMIC))
+			continue;
+		if (src[i]) {
+			path_text(m, src[i] - 1, (uint32_t)i, path, sizeof(path));
+			rc = wd_findings_add(out, m, R("WD-INJ-002"), WD_SEV_CRITICAL, c->app, (uint32_t)i,
+			                     c->loc, path, "",
+			                     "'%.*s' builds its SQL text from data that anyone calling "
+			                     "'%.*s' controls (%s)%s",
+			                     NAMEF(c), NAMEF(&m->comps[src[i] - 1]), path,
+			                     (c->flags & WD_COMP_SQL_PARAMS)
+			                         ? "; query parameters are set but the text is still interpolated"
+			                         : "");
+		} else {
+			rc = wd_findings_add(out, m, R("WD-INJ-002"), WD_SEV_MEDIUM, c->app, (uint32_t)i,
+			                     c->loc, "", "",
+			                     "'%.*s' builds its SQL text from an expression instead of "
+			                     "query parameters",
+			                     NAMEF(c));
+		}
+	}
+	free(src);
+	return rc;
+}
+
+/* ---- WD-INJ-003: public chat reaches an AI agent with powerful tools ----------------- */
+
+static wd_status check_ai_agent_tools(const wd_model *m, wd_findings *out)
+{
+	uint32_t *src;
+	size_t i, j;
+	wd_status rc = tainted_from_entries(m, &src);
+
+	if (rc != WD_OK)
+		return rc;
+	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
+		const wd_component *a = &m->comps[i];
+		char tools[400];
+		size_t used = 0, ntools = 0;
+		if (!active_comp(a) || !src[i] || !cat_has(a, WD_CAT_AI_AGENT))
+			continue;
+		tools[0] = '\0';
+		for (j = 0; j < m->nedges; j++) {
+			const wd_edge *e = &m->edges[j];
+			const wd_component *t;
+			if (e->kind != WD_EDGE_AI || e->to != i || !wd_str_eq_c(e->label, "ai_tool"))
+				continue;
+			t = &m->comps[e->from];
+			if (!active_comp(t))
+				continue;
+			if (is_code(t) || cat_has(t, WD_CAT_HTTP) || cat_has(t, WD_CAT_SQL) ||
+			    cat_has(t, WD_CAT_SHELL) || cat_has(t, WD_CAT_FS) ||
+			    cat_has(t, WD_CAT_EMAIL_SEND) ||
+			    (t->connector && (t->connector->caps & (WD_CAP_WRITE | WD_CAP_SEND |
+			                                            WD_CAP_EXECUTE)))) {
+				int w = snprintf(tools + used, sizeof(tools) - used, "%s'%.*s'",
+				                 ntools ? ", " : "", NAMEF(t));
+				if (w > 0 && (size_t)w < sizeof(tools) - used)
+					used += (size_t)w;
+				ntools++;
+			}
+		}
+		if (!ntools)
+			continue;
+		rc = wd_findings_add(out, m, R("WD-INJ-003"), WD_SEV_HIGH, a->app, (uint32_t)i, a->loc,
+		                     tools, "",
+		                     "anyone who can talk to '%.*s' can steer agent '%.*s' (prompt "
+		                     "injection) into using its tools with side effects: %s",
+		                     NAMEF(&m->comps[src[i] - 1]), NAMEF(a), tools);
+	}
+	free(src);
+	return rc;
+}
+
+/* ---- WD-HTTP-001: request URL built from untrusted input (SSRF) ----------------------- */
+
+static wd_status check_dynamic_url(const wd_model *m, wd_findings *out)
+{
+	uint32_t *src;
+	size_t i;
+	wd_status rc = tainted_from_entries(m, &src);
+
+	if (rc != WD_OK)
+		return rc;
+	for (i = 0; i < m->ntargets && rc == WD_OK; i++) {
+		const wd_target *t = &m->targets[i];
+		const wd_component *c;
+		char path[512];
+		if (t->comp >= m->ncomps || !(t->flags & WD_TARGET_DYNAMIC))
+			continue;
+		c = &m->comps[t->comp];
+		if (!active_comp(c) || !src[t->comp] || !cat_has(c, WD_CAT_HTTP) ||
+		    !(c->flags & WD_COMP_INPUT_USED))
+			continue;
+		path_text(m, src[t->comp] - 1, t->comp, path, sizeof(path));
+		rc = wd_findings_add(out, m, R("WD-HTTP-001"), WD_SEV_MEDIUM, c->app, t->comp, t->loc,
+		                     path, "url",
+		                     "'%.*s' sends requests to a URL built at run time, downstream of "
+		                     "public entry '%.*s' (%s): input may redirect it to internal "
+		                     "services",
+		                     NAMEF(c), NAMEF(&m->comps[src[t->comp] - 1]), path);
+	}
+	free(src);
+	return rc;
+}
+
+/* ---- WD-FS-001: filesystem access ---------------------------------------------------- */
+
+static wd_status check_fs(const wd_model *m, wd_findings *out)
+{
+	uint32_t *src;
+	size_t i;
+	wd_status rc = tainted_from_entries(m, &src);
+
+	if (rc != WD_OK)
+		return rc;
+	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
+		const wd_component *c = &m->comps[i];
+		wd_severity sev = WD_SEV_LOW;
+		if (!active_comp(c) || !cat_has(c, WD_CAT_FS))
+			continue;
+		if (c->flags & WD_COMP_FS_DYNAMIC)
+			sev = src[i] ? WD_SEV_HIGH : WD_SEV_MEDIUM;
+		rc = wd_findings_add(out, m, R("WD-FS-001"), sev, c->app, (uint32_t)i, c->loc, "", "",
+		                     "'%.*s' reads or writes files on the platform host%s", NAMEF(c),
+		                     (c->flags & WD_COMP_FS_DYNAMIC)
+		                         ? (src[i] ? ", with a path taken from public input"
+		                                   : ", with a path built from workflow data")
+		                         : "");
+	}
+	free(src);
+	return rc;
+}
+
+/* ---- WD-TLS-001 / 002 ------------------------------------------------------------------- */
+
+static uint32_t config_user(const wd_model *m, uint32_t cfg)
+{
+	size_t i;
+
+	for (i = 0; i < m->nedges; i++)
+		if (m->edges[i].kind == WD_EDGE_CONFIG && m->edges[i].to == cfg)
+			return m->edges[i].from;
+	return WD_NONE;
+}
+
+static wd_status check_tls(const wd_model *m, wd_findings *out)
+{
+	size_t i;
+	wd_status rc = WD_OK;
+
+	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
+		const wd_component *c = &m->comps[i];
+		if (!(c->flags & WD_COMP_TLS_NOVERIFY) || (c->flags & WD_COMP_DISABLED))
+			continue;
+		if (c->kind == WD_KIND_CONFIG || cat_has(c, WD_CAT_TLS_CONFIG)) {
+			uint32_t u = config_user(m, (uint32_t)i);
+			rc = wd_findings_add(out, m, R("WD-TLS-001"), WD_SEV_HIGH,
+			                     c->app != WD_NONE ? c->app
+			                                       : (u != WD_NONE ? m->comps[u].app : WD_NONE),
+			                     (uint32_t)i, c->loc, "", "",
+			                     "TLS configuration '%.*s' does not verify server "
+			                     "certificates%s%.*s%s",
+			                     NAMEF(c), u != WD_NONE ? " (used by '" : "",
+			                     u != WD_NONE ? (int)m->comps[u].name.len : 0,
+			                     u != WD_NONE ? m->comps[u].name.ptr : "",
+			                     u != WD_NONE ? "')" : "");
+		} else {
+			rc = wd_findings_add(out, m, R("WD-TLS-001"), WD_SEV_HIGH, c->app, (uint32_t)i,
+			                     c->loc, "", "",
+			                     "'%.*s' accepts any TLS certificate, so a network attacker can "
+			                     "read and change its traffic",
+			                     NAMEF(c));
+		}
+	}
+	return rc;
+}
+
+static int cleartext_scheme(wd_str s)
+{
+	return wd_str_eq_c(s, "http") || wd_str_eq_c(s, "mqtt") || wd_str_eq_c(s, "ws") ||
+	       wd_str_eq_c(s, "ftp") || wd_str_eq_c(s, "tcp") || wd_str_eq_c(s, "telnet") ||
+	       wd_str_eq_c(s, "ldap") || wd_str_eq_c(s, "amqp") || wd_str_eq_c(s, "redis");
+}
+
+static wd_status check_cleartext(const wd_model *m, wd_findings *out)
+{
+	size_t i;
+	wd_status rc = WD_OK;
+
+	for (i = 0; i < m->ntargets && rc == WD_OK; i++) {
+		const wd_target *t = &m->targets[i];
+		const wd_component *c;
+		char ev[300];
+		if (t->comp >= m->ncomps || (t->flags & (WD_TARGET_TLS | WD_TARGET_DYNAMIC)) ||
+		    !(t->flags & WD_TARGET_EXTERNAL) || !cleartext_scheme(t->scheme))
+			continue;
+		c = &m->comps[t->comp];
+		if (c->flags & WD_COMP_DISABLED)
+			continue;
+		snprintf(ev, sizeof(ev), "%.*s://%.*s", (int)t->scheme.len, t->scheme.ptr,
+		         (int)(t->host.len > 200 ? 200 : t->host.len), t->host.ptr);
+		rc = wd_findings_add(out, m, R("WD-TLS-002"), WD_SEV_MEDIUM, c->app, t->comp, t->loc, ev,
+		                     ev,
+		                     "'%.*s' talks to external host %.*s over unencrypted %.*s", NAMEF(c),
+		                     (int)t->host.len, t->host.ptr, (int)t->scheme.len, t->scheme.ptr);
+	}
+	return rc;
+}
+
+/* ---- WD-SEC-001: hard-coded credentials in parameters (simple check) --------------------- */
+
+typedef struct token_prefix {
+	const char *prefix;
+	size_t min_tail;
+	const char *what;
+} token_prefix;
+
+static const token_prefix prefixes[] = {
+	{"sk-proj-", 20, "OpenAI API key"},      {"sk-ant-", 20, "Anthropic API key"},
+	{"sk-", 32, "API secret key"},           {"sk_live_", 16, "Stripe secret key"},
+	{"rk_live_", 16, "Stripe restricted key"}, {"xoxb-", 16, "Slack bot token"},
+	{"xoxp-", 16, "Slack user token"},       {"xoxa-", 16, "Slack token"},
+	{"ghp_", 30, "GitHub token"},            {"gho_", 30, "GitHub OAuth token"},
+	{"ghs_", 30, "GitHub token"},            {"github_pat_", 30, "GitHub token"},
+	{"glpat-", 20, "GitLab token"},          {"AKIA", 16, "AWS access key id"},
+	{"AIza", 35, "Google API key"},          {"shpat_", 32, "Shopify token"},
+	{"SG.", 40, "SendGrid API key"},         {"pat-na1-", 30, "HubSpot token"},
+	{"pat-eu1-", 30, "HubSpot token"},       {"hf_", 30, "Hugging Face token"},
+	{"gsk_", 40, "Groq API key"},            {"-----BEGIN", 20, "private key"},
+	{"hooks.slack.com/services/T", 20, "Slack webhook URL"},
+	{"discord.com/api/webhooks/", 30, "Discord webhook URL"},
+	{"discordapp.com/api/webhooks/", 30, "Discord webhook URL"},
+};
+
+static int token_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-' || c == '/' || c == '.' || c == '+' || c == '=';
+}
+
+static int looks_placeholder(wd_str v)
+{
+	static const char *const words[] = {"your", "xxxx", "<", "changeme", "example_", "placeholder",
+	                                    "insert", "replace", "dummy", "****", "...", "{{", "${",
+	                                    "$env", "$credentials", "@parameters", "redacted", "todo"};
+	size_t i;
+
+	for (i = 0; i < sizeof(words) / sizeof(*words); i++)
+		if (wd_str_find_ci(v, words[i]) >= 0)
+			return 1;
+	return 0;
+}
+
+/* Find a known token shape in s; returns the prefix entry and sets *at. */
+static const token_prefix *find_token(wd_str s, size_t *at, size_t *len)
+{
+	size_t i, k;
+
+	if (s.len < 16)
+		return NULL;
+	for (i = 0; i < s.len; i++) {
+		char ch = s.ptr[i];
+		if (ch != 's' && ch != 'r' && ch != 'x' && ch != 'g' && ch != 'A' && ch != 'S' &&
+		    ch != 'p' && ch != 'h' && ch != '-' && ch != 'd')
+			continue;
+		for (k = 0; k < sizeof(prefixes) / sizeof(*prefixes); k++) {
+			const token_prefix *tp = &prefixes[k];
+			size_t pl = strlen(tp->prefix), j;
+			if (tp->prefix[0] != ch || s.len - i < pl + tp->min_tail ||
+			    memcmp(s.ptr + i, tp->prefix, pl) != 0)
+				continue;
+			/* token boundary before the prefix (not for URL fragments) */
+			if (i > 0 && token_char(s.ptr[i - 1]) && tp->prefix[0] != 'h' &&
+			    tp->prefix[0] != 'd' && tp->prefix[0] != '-')
+				continue;
+			if (tp->prefix[0] == '-') {
+				if (wd_str_find(wd_str_make(s.ptr + i, s.len - i), "PRIVATE KEY") < 0)
+					continue;
+				*at = i;
+				*len = s.len - i;
+				return tp;
+			}
+			for (j = i + pl; j < s.len && token_char(s.ptr[j]); j++)
+				;
+			if (j - i - pl < tp->min_tail)
+				continue;
+			*at = i;
+			*len = j - i;
+			return tp;
+		}
+	}
+	return NULL;
+}
+
+static void normalise_key(wd_str k, char *out, size_t cap)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < k.len && n + 1 < cap; i++) {
+		char c = k.ptr[i];
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
+			out[n++] = c;
+	}
+	out[n] = '\0';
+}
+
+static int sensitive_key(wd_str k)
+{
+	static const char *const suffixes[] = {"password", "passwd", "secret", "apikey", "token",
+	                                       "authorization", "privatekey", "secretkey",
+	                                       "accesskey", "clientsecret", "xapikey", "apitoken",
+	                                       "accesstoken", "bearer", "auth"};
+	char n[64];
+	size_t i, nl;
+
+	normalise_key(k, n, sizeof(n));
+	nl = strlen(n);
+	if (nl == 0 || nl > 40)
+		return 0;
+	for (i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
+		size_t sl = strlen(suffixes[i]);
+		if (nl >= sl && strcmp(n + nl - sl, suffixes[i]) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* Does a literal value look like a real secret (not a mode, a name, a URL)? */
+static int secret_like(wd_str v, int strong_key)
+{
+	size_t i, digits = 0, upper = 0, lower = 0, other = 0;
+	wd_str t = v;
+
+	if (t.len && t.ptr[0] == '=')
+		return 0; /* n8n expression */
+	if (wd_str_starts_with(t, "Bearer ") || wd_str_starts_with(t, "bearer ")) {
+		t.ptr += 7;
+		t.len -= 7;
+	} else if (wd_str_starts_with(t, "Basic ")) {
+		t.ptr += 6;
+		t.len -= 6;
+	} else if (wd_str_starts_with(t, "Token ") || wd_str_starts_with(t, "token ")) {
+		t.ptr += 6;
+		t.len -= 6;
+	}
+	if (t.len < (strong_key ? 6u : 12u) || t.len > 4096 || looks_placeholder(t))
+		return 0;
+	for (i = 0; i < t.len; i++) {
+		char c = t.ptr[i];
+		if (c >= '0' && c <= '9')
+			digits++;
+		else if (c >= 'A' && c <= 'Z')
+			upper++;
+		else if (c >= 'a' && c <= 'z')
+			lower++;
+		else if (c == ' ' || c == '\n' || c == '\t')
+			return 0; /* prose, not a token */
+		else
+			other++;
+	}
+	if (wd_str_starts_with(t, "http") || wd_str_find(t, "://") >= 0)
+		return 0;
+	if (strong_key)
+		return 1;
+	/* mixed character classes, like generated tokens */
+	return digits > 0 && (upper + lower) > 0 && t.len >= 16;
+}
+
+typedef struct sec_walk {
+	const wd_model *m;
+	wd_findings *out;
+	uint32_t comp;
+	uint32_t doc;
+	const wd_json_doc *jd;
+	int found;
+	wd_status rc;
+} sec_walk;
+
+static void report_secret(sec_walk *w, const wd_json_val *v, wd_str secret, const char *what,
+                          wd_str key)
+{
+	const wd_component *c = &w->m->comps[w->comp];
+	wd_buf red;
+	char keyc[80];
+
+	if (w->rc != WD_OK || w->found >= 8)
+		return;
+	wd_buf_init(&red, 256);
+	wd_redact(secret, &red);
+	snprintf(keyc, sizeof(keyc), "%.*s", (int)(key.len > 60 ? 60 : key.len), key.ptr ? key.ptr : "");
+	w->rc = wd_findings_add(w->out, w->m, R("WD-SEC-001"), WD_SEV_HIGH, c->app, w->comp,
+	                        wd_model_loc(w->m, w->doc, v), wd_buf_cstr(&red), keyc,
+	                        "'%.*s' has a hard-coded %s%s%s%s in its parameters", NAMEF(c), what,
+	                        keyc[0] ? " (in '" : "", keyc, keyc[0] ? "')" : "");
+	wd_buf_release(&red);
+	w->found++;
+}
+
+static void check_string(sec_walk *w, const wd_json_val *v, wd_str key)
+{
+	wd_str s = wd_json_str(w->jd, v);
+	const token_prefix *tp;
+	size_t at, len;
+
+	if (s.len < 6)
+		return;
+	tp = find_token(s, &at, &len);
+	if (tp) {
+		wd_str tok = wd_str_make(s.ptr + at, len);
+		if (!looks_placeholder(tok)) {
+			report_secret(w, v, tok, tp->what, key);
+			return;
+		}
+	}
+	if (key.len && sensitive_key(key) && secret_like(s, 1))
+		report_secret(w, v, s, "credential", key);
+}
+
+static void walk_params(sec_walk *w, const wd_json_val *v, wd_str key, int depth)
+{
+	size_t i;
+
+	if (depth > 64 || w->rc != WD_OK)
+		return;
+	if (wd_json_is_str(v)) {
+		check_string(w, v, key);
+	} else if (wd_json_is_arr(v)) {
+		const wd_json_val *e;
+		WD_JSON_ARR_FOREACH(v, i, e)
+		walk_params(w, e, key, depth + 1);
+	} else if (wd_json_is_obj(v)) {
+		const wd_json_val *k, *x;
+		/* name/value pairs (n8n header and query parameters, Node-RED headers) */
+		const wd_json_val *nm = wd_json_get(w->jd, v, "name");
+		if (!nm)
+			nm = wd_json_get(w->jd, v, "keyType") ? wd_json_get(w->jd, v, "keyValue") : NULL;
+		const wd_json_val *val = wd_json_get(w->jd, v, "value");
+		if (!val)
+			val = wd_json_get(w->jd, v, "valueValue");
+		if (wd_json_is_str(nm) && wd_json_is_str(val)) {
+			wd_str n = wd_json_str(w->jd, nm);
+			wd_str s = wd_json_str(w->jd, val);
+			if (sensitive_key(n) && secret_like(s, 1) && !find_token(s, &i, &i))
+				report_secret(w, val, s, "credential", n);
+		}
+		WD_JSON_OBJ_FOREACH(v, i, k, x)
+		{
+			wd_str ks = wd_json_str(w->jd, k);
+			/* Node-RED bookkeeping never holds secrets */
+			if (wd_str_eq_c(ks, "id") || wd_str_eq_c(ks, "z") || wd_str_eq_c(ks, "wires") ||
+			    wd_str_eq_c(ks, "type") || wd_str_eq_c(ks, "x") || wd_str_eq_c(ks, "y"))
+				continue;
+			walk_params(w, x, ks, depth + 1);
+		}
+	}
+}
+
+static wd_status check_hardcoded_secrets(const wd_model *m, wd_findings *out)
+{
+	size_t i;
+
+	for (i = 0; i < m->ncomps; i++) {
+		const wd_component *c = &m->comps[i];
+		const wd_json_val *p = wd_model_val(m, c->params);
+		sec_walk w;
+		if (!p || c->kind == WD_KIND_NOTE)
+			continue;
+		memset(&w, 0, sizeof(w));
+		w.m = m;
+		w.out = out;
+		w.comp = (uint32_t)i;
+		w.doc = c->params.doc;
+		w.jd = wd_model_json(m, c->params.doc);
+		walk_params(&w, p, WD_STR_NULL, 0);
+		if (w.rc != WD_OK)
+			return w.rc;
+	}
+	/* user:password@ in URLs */
+	for (i = 0; i < m->ntargets; i++) {
+		const wd_target *t = &m->targets[i];
+		wd_status rc;
+		char ev[300];
+		if (!(t->flags & WD_TARGET_USERINFO) || t->comp >= m->ncomps)
+			continue;
+		snprintf(ev, sizeof(ev), "%.*s://****@%.*s", (int)t->scheme.len, t->scheme.ptr,
+		         (int)(t->host.len > 200 ? 200 : t->host.len), t->host.ptr);
+		rc = wd_findings_add(out, m, R("WD-SEC-001"), WD_SEV_HIGH, m->comps[t->comp].app, t->comp,
+		                     t->loc, ev, "url-userinfo",
+		                     "'%.*s' has a user name and password written into its URL",
+		                     NAMEF(&m->comps[t->comp]));
+		if (rc != WD_OK)
+			return rc;
+	}
+	/* credentials the importer found written as literals (tab env of type cred) */
+	for (i = 0; i < m->ncreds; i++) {
+		const wd_credential *cr = &m->creds[i];
+		wd_status rc;
+		uint32_t app = cr->comp != WD_NONE && cr->comp < m->ncomps ? m->comps[cr->comp].app
+		                                                            : (m->napps ? 0 : WD_NONE);
+		if (cr->storage != WD_CRED_HARDCODED)
+			continue;
+		rc = wd_findings_add(out, m, R("WD-SEC-001"), WD_SEV_HIGH, app, cr->comp, cr->loc, "****",
+		                     cr->name.ptr ? "env" : "",
+		                     "credential '%.*s' is stored as a literal value in the export",
+		                     (int)cr->name.len, cr->name.ptr ? cr->name.ptr : "");
+		if (rc != WD_OK)
+			return rc;
+	}
+	return WD_OK;
+}
+
+/* ---- WD-SEC-002: plaintext Node-RED credentials file ---------------------------------------- */
+
+static wd_status check_plaintext_credfile(const wd_model *m, wd_findings *out)
+{
+	size_t i, n = 0;
+	wd_loc first = WD_LOC_NONE;
+
+	for (i = 0; i < m->ncreds; i++) {
+		if (m->creds[i].storage != WD_CRED_FILE_PLAINTEXT)
+			continue;
+		if (!n)
+			first = m->creds[i].loc;
+		n++;
+	}
+	if (!n)
+		return WD_OK;
+	return wd_findings_add(out, m, R("WD-SEC-002"), WD_SEV_HIGH, m->napps ? 0 : WD_NONE, WD_NONE,
+	                       first, "", "credfile",
+	                       "the credentials file beside this flow is not encrypted: %zu "
+	                       "secret value%s readable by anyone with the file",
+	                       n, n == 1 ? " is" : "s are");
+}
+
+/* ---- WD-DATA-001: pinned execution data ------------------------------------------------------ */
+
+static wd_status check_pindata(const wd_model *m, wd_findings *out)
+{
+	size_t i;
+
+	for (i = 0; i < m->napps; i++) {
+		const wd_app *a = &m->apps[i];
+		wd_status rc;
+		if (!a->pin_nodes)
+			continue;
+		rc = wd_findings_add(out, m, R("WD-DATA-001"), WD_SEV_MEDIUM, (uint32_t)i, WD_NONE,
+		                     a->pindata_loc, "", "pinData",
+		                     "the export carries pinned execution data for %u node%s; pinned "
+		                     "data is captured real input and travels with every copy of the "
+		                     "workflow",
+		                     a->pin_nodes, a->pin_nodes == 1 ? "" : "s");
+		if (rc != WD_OK)
+			return rc;
+	}
+	return WD_OK;
+}
+
+/* ---- WD-COMP-001 / 002 / 003: community, custom and unknown node types ------------------------ */
+
+static wd_status check_components(const wd_model *m, wd_findings *out)
+{
+	size_t i;
+	wd_status rc = WD_OK;
+
+	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
+		const wd_component *c = &m->comps[i];
+		if (c->kind == WD_KIND_NOTE)
+			continue;
+		if (c->flags & WD_COMP_CUSTOM) {
+			rc = wd_findings_add(out, m, R("WD-COMP-002"), WD_SEV_MEDIUM, c->app, (uint32_t)i,
+			                     c->loc, "", "",
+			                     "'%.*s' uses custom node %.*s, installed locally outside any "
+			                     "package registry",
+			                     NAMEF(c), (int)c->type.len, c->type.ptr);
+		} else if (c->flags & WD_COMP_UNKNOWN_TYPE) {
+			rc = wd_findings_add(out, m, R("WD-COMP-003"), WD_SEV_LOW, c->app, (uint32_t)i,
+			                     c->loc, "", "",
+			                     "'%.*s' has type %.*s, which is not in Warden's connector "
+			                     "catalog: its data flows cannot be classified",
+			                     NAMEF(c), (int)c->type.len, c->type.ptr);
+		} else if (c->flags & WD_COMP_COMMUNITY) {
+			if (m->platform == WD_PLATFORM_NODERED)
+				continue; /* nearly every Node-RED flow uses contrib nodes: see docs */
+			rc = wd_findings_add(out, m, R("WD-COMP-001"), WD_SEV_LOW, c->app, (uint32_t)i,
+			                     c->loc, "", "",
+			                     "'%.*s' uses community node %.*s (package %.*s), "
+			                     "third-party code that runs inside the platform",
+			                     NAMEF(c), (int)c->type.len, c->type.ptr,
+			                     (int)c->connector->package.len, c->connector->package.ptr);
+		}
+	}
+	return rc;
+}
+
+/* ---- WD-LOG-001 / 002: error handling and execution logging (n8n) ----------------------------- */
+
+static wd_status check_logging(const wd_model *m, wd_findings *out)
+{
+	size_t i, j;
+	wd_status rc = WD_OK;
+
+	for (i = 0; i < m->napps && rc == WD_OK; i++) {
+		const wd_app *a = &m->apps[i];
+		int handler = 0, real = 0;
+		if (a->platform != WD_PLATFORM_N8N)
+			continue;
+		for (j = a->comp_first; j < a->comp_first + a->comp_count; j++) {
+			const wd_component *c = &m->comps[j];
+			if (c->flags & WD_COMP_ERROR_HANDLER)
+				handler = 1;
+			if (c->kind != WD_KIND_NOTE && c->kind != WD_KIND_LOGIC)
+				real++;
+		}
+		if (!real)
+			continue;
+		if (!a->error_workflow.len && !handler) {
+			rc = wd_findings_add(out, m, R("WD-LOG-001"), WD_SEV_LOW, (uint32_t)i, WD_NONE,
+			                     a->settings_loc.doc != WD_NONE ? a->settings_loc : a->loc, "", "",
+			                     "workflow '%.*s' has no error workflow: failures go unnoticed",
+			                     (int)a->name.len, a->name.ptr);
+		}
+		if (rc == WD_OK && a->save_failed == 0) {
+			rc = wd_findings_add(out, m, R("WD-LOG-002"), WD_SEV_MEDIUM, (uint32_t)i, WD_NONE,
+			                     a->settings_loc.doc != WD_NONE ? a->settings_loc : a->loc, "", "",
+			                     "workflow '%.*s' does not save failed executions, so a failure "
+			                     "or an attack leaves no trace",
+			                     (int)a->name.len, a->name.ptr);
+		}
+	}
+	return rc;
+}
+
+/* ---- WD-ACL-001: any workflow may call this one (n8n callerPolicy) ---------------------------- */
+
+static wd_status check_caller_policy(const wd_model *m, wd_findings *out)
+{
+	size_t i, j;
+
+	for (i = 0; i < m->napps; i++) {
+		const wd_app *a = &m->apps[i];
+		int callable = 0;
+		wd_status rc;
+		if (a->platform != WD_PLATFORM_N8N || !wd_str_eq_c(a->caller_policy, "any"))
+			continue;
+		for (j = a->comp_first; j < a->comp_first + a->comp_count; j++)
+			if (wd_str_ends_with(m->comps[j].type, ".executeWorkflowTrigger") ||
+			    cat_has(&m->comps[j], WD_CAT_AI_AGENT))
+				callable = 1;
+		rc = wd_findings_add(out, m, R("WD-ACL-001"), callable ? WD_SEV_MEDIUM : WD_SEV_LOW,
+		                     (uint32_t)i, WD_NONE,
+		                     a->settings_loc.doc != WD_NONE ? a->settings_loc : a->loc, "", "",
+		                     "workflow '%.*s' can be called by any other workflow on the "
+		                     "instance (caller policy \"any\"), with its credentials",
+		                     (int)a->name.len, a->name.ptr);
+		if (rc != WD_OK)
+			return rc;
+	}
+	return WD_OK;
+}
+
+/* ---- the table ---------------------------------------------------------------------------------- */
+
+static const wd_rule builtin[] = {
+	{"WD-ENTRY-001", "Public entry point without authentication", WD_SEV_HIGH, "LCNC-SEC-05",
+	 "Security Misconfiguration", "S", 306,
+	 "A webhook, form, chat or MCP trigger without authentication runs the workflow for anyone "
+	 "who learns or guesses its URL. URLs leak through browser history, logs, chat messages and "
+	 "shared templates, and everything downstream (databases, mail, code) runs on the "
+	 "attacker's input. A check node after the trigger (as n8n's own audit accepts) is not "
+	 "authentication: it still runs the workflow and is easy to get wrong.",
+	 "Open the trigger node, set Authentication to Header Auth (or Basic Auth / JWT Auth) and "
+	 "choose a credential with a long random secret; for a Chat Trigger turn off 'Make Chat "
+	 "Publicly Available' or set Authentication; for an MCP Server Trigger set Bearer or Header "
+	 "authentication.",
+	 "Node-RED 'http in' nodes have no per-node login: set httpNodeAuth (or an "
+	 "httpNodeMiddleware that checks a token) in settings.js, or put the endpoint behind an "
+	 "authenticating proxy; TCP/UDP listeners should bind to localhost or be firewalled.",
+	 check_entry_auth},
+	{"WD-ENTRY-002", "HTTP endpoint protected only by runtime settings", WD_SEV_MEDIUM,
+	 "LCNC-SEC-05", "Security Misconfiguration", "S", 306,
+	 "Node-RED HTTP endpoints are public unless the runtime's settings.js sets httpNodeAuth or "
+	 "a middleware. The flow export cannot show that, so the endpoint must be assumed open "
+	 "until the runtime configuration is checked.",
+	 "Not applicable to n8n.",
+	 "In settings.js set httpNodeAuth: {user, pass: <bcrypt hash>} or an httpNodeMiddleware that "
+	 "checks a token, and verify that /your-path returns 401 without it.",
+	 NULL /* reported by check_entry_auth */},
+	{"WD-INJ-001", "Public input reaches code or command execution", WD_SEV_HIGH, "LCNC-SEC-06",
+	 "Injection Handling Failures", "TE", 94,
+	 "Data from an unauthenticated entry point flows into a node that runs code or operating-"
+	 "system commands. Whoever calls the entry point chooses that data, and a single unescaped "
+	 "value in a command line or an eval turns into remote code execution on the platform "
+	 "host, with every credential it holds.",
+	 "Authenticate the trigger first (see WD-ENTRY-001). In the Code node, treat $json values as "
+	 "untrusted: never pass them to eval, child_process or a shell; validate them against an "
+	 "allow-list. Replace Execute Command with a purpose-built node, or pass input as arguments "
+	 "that are validated, never interpolated with {{ }} into the command line.",
+	 "Authenticate the 'http in' route (httpNodeAuth). In the exec node untick 'Append "
+	 "msg.payload' and build the command from fixed options; in function nodes never pass msg "
+	 "values to child_process or eval.",
+	 check_injection_exec},
+	{"WD-INJ-002", "SQL query built from an expression", WD_SEV_HIGH, "LCNC-SEC-06",
+	 "Injection Handling Failures", "TI", 89,
+	 "The node's SQL text is assembled with {{ }} expressions. Any quote in the data changes the "
+	 "query: records can be read, changed or deleted. n8n's own audit flags the same pattern.",
+	 "In the Postgres / MySQL / Microsoft SQL node keep the query text fixed and use "
+	 "placeholders ($1, $2 or ?) with Options > Query Parameters (Query Replacement) for the "
+	 "values; or use the Insert / Update / Select operations instead of Execute Query.",
+	 "Build the query with parameter placeholders (msg.params / msg.queryParameters in the "
+	 "database node) instead of concatenating msg values into msg.topic.",
+	 check_sql},
+	{"WD-INJ-003", "Public chat can steer an AI agent's powerful tools", WD_SEV_HIGH,
+	 "LCNC-SEC-06", "Injection Handling Failures", "TE", 1427,
+	 "A publicly reachable chat or webhook feeds an AI agent that has tools which run code, send "
+	 "requests or mail, or write data. Prompt injection lets the caller make the agent use those "
+	 "tools for them: exfiltrate data, send mail as the company, or run code.",
+	 "Require authentication on the Chat Trigger, remove tools the agent does not need, give "
+	 "write/send tools a human approval step, and restrict HTTP tools to fixed hosts.",
+	 "Authenticate the entry route and limit what the agent's tool nodes can do.",
+	 check_ai_agent_tools},
+	{"WD-HTTP-001", "Request URL built from public input", WD_SEV_MEDIUM, "LCNC-SEC-06",
+	 "Injection Handling Failures", "IT", 918,
+	 "An HTTP request downstream of a public entry point takes its URL from run-time data. A "
+	 "caller can point it at internal services or cloud metadata endpoints (server-side request "
+	 "forgery), and endpoint allow-lists cannot see dynamic URLs.",
+	 "In the HTTP Request node use a fixed base URL and only add validated path or query "
+	 "parameters; check the host against an allow-list in an IF node before the request.",
+	 "In the http request node leave URL fixed (do not let msg.url override it), or validate "
+	 "msg.url against an allow-list in a switch node first.",
+	 check_dynamic_url},
+	{"WD-CODE-001", "Custom code node", WD_SEV_LOW, "LCNC-SEC-07",
+	 "Vulnerable and Untrusted Components", "E", 94,
+	 "Code nodes run arbitrary JavaScript or Python with the platform's privileges. They are "
+	 "where secrets get hard-coded, where input is trusted, and what reviewers cannot read at a "
+	 "glance. n8n's audit lists them as 'nodes with system access'.",
+	 "Prefer built-in nodes (Set, IF, Item Lists) over Code; keep Code nodes short, reviewed, "
+	 "and free of credentials; an admin can exclude them with NODES_EXCLUDE.",
+	 "Keep function nodes small and reviewed; disable functionExternalModules unless needed and "
+	 "do not expose require/child_process through functionGlobalContext.",
+	 check_code_nodes},
+	{"WD-CODE-002", "Operating-system command execution", WD_SEV_MEDIUM, "LCNC-SEC-07",
+	 "Vulnerable and Untrusted Components", "E", 78,
+	 "The node runs shell commands on the platform host (or over SSH). A workflow mistake or an "
+	 "injected value becomes a command run with the platform's account.",
+	 "Replace Execute Command / SSH with purpose-built nodes; if it must stay, keep the command "
+	 "fixed and ask the instance admin to block the node for other workflows (NODES_EXCLUDE).",
+	 "Replace the exec node with a purpose-built node; if it must stay, keep the command fixed "
+	 "and untick 'Append msg.payload'.",
+	 NULL /* reported by check_code_nodes */},
+	{"WD-FS-001", "Filesystem access on the platform host", WD_SEV_LOW, "LCNC-SEC-03",
+	 "Data Leakage and Unexpected Consequences", "IT", 22,
+	 "The node reads or writes files where the platform runs: configuration, other workflows' "
+	 "data and, in n8n, its encryption key live there. A path built from input lets a caller "
+	 "read or overwrite any of them (path traversal).",
+	 "Use a fixed folder in Read/Write Files from Disk and never put {{ }} input into the path; "
+	 "the admin should set N8N_RESTRICT_FILE_ACCESS_TO and N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES.",
+	 "In the file node set Filename to a fixed path instead of msg.filename, or validate "
+	 "msg.filename against a fixed folder in a switch node.",
+	 check_fs},
+	{"WD-TLS-001", "TLS certificate verification disabled", WD_SEV_HIGH, "LCNC-SEC-04",
+	 "Authentication and Secure Communication Failures", "TI", 295,
+	 "Without certificate verification anyone on the network path can impersonate the server, "
+	 "read the credentials sent to it and change the data returned.",
+	 "Open the node's Options and turn off 'Ignore SSL Issues (Insecure)'; if the server uses "
+	 "a private CA, install that CA on the n8n host (NODE_EXTRA_CA_CERTS) instead.",
+	 "Open the TLS configuration node and tick 'Verify server certificate'; add the private CA "
+	 "certificate there if the server needs one.",
+	 check_tls},
+	{"WD-TLS-002", "Unencrypted connection to an external host", WD_SEV_MEDIUM, "LCNC-SEC-04",
+	 "Authentication and Secure Communication Failures", "TI", 319,
+	 "Data and credentials cross the internet in clear text (http://, mqtt:// on 1883, ftp://), "
+	 "readable and changeable by anyone on the path.",
+	 "Change the URL to https:// (or SFTP/FTPS in the FTP node) and use the provider's TLS "
+	 "endpoint.",
+	 "In the mqtt-broker node tick 'Use TLS' and use port 8883; change http:// URLs in http "
+	 "request nodes to https://.",
+	 check_cleartext},
+	{"WD-SEC-001", "Hard-coded credential in the workflow", WD_SEV_HIGH, "LCNC-SEC-08",
+	 "Data and Secret Handling Failures", "I", 798,
+	 "A key, token or password is written into the workflow itself instead of the platform's "
+	 "credential store. Everyone who can open, export or back up the workflow (and every "
+	 "template or Git copy of it) has the secret, and it cannot be rotated in one place.",
+	 "Move the value into a credential (Credentials > New, e.g. Header Auth or the service's own "
+	 "type), select it in the node, and rotate the exposed key at the provider.",
+	 "Move the value into the node's credentials (they go to flows_cred.json, encrypted with "
+	 "credentialSecret) or into an environment variable referenced as ${NAME}; rotate the "
+	 "exposed key.",
+	 check_hardcoded_secrets},
+	{"WD-SEC-002", "Unencrypted Node-RED credentials file", WD_SEV_HIGH, "LCNC-SEC-08",
+	 "Data and Secret Handling Failures", "I", 256,
+	 "flows_cred.json holds every credential of the flows; here it is plain JSON (credentialSecret "
+	 "is false), so any copy of the project folder, backup or Git push discloses them.",
+	 "Not applicable to n8n.",
+	 "Set credentialSecret in settings.js to a long random value, restart Node-RED and redeploy "
+	 "so the file is re-written encrypted; remove the old file from Git history and rotate the "
+	 "secrets.",
+	 check_plaintext_credfile},
+	{"WD-DATA-001", "Pinned execution data in the export", WD_SEV_MEDIUM, "LCNC-SEC-08",
+	 "Data and Secret Handling Failures", "I", 312,
+	 "Pinned data is a captured copy of real node output (often customer records from a test "
+	 "run) stored inside the workflow. It is shared with every export, template and backup of "
+	 "the workflow.",
+	 "In the editor open each node with a pin icon and choose 'Unpin'; use synthetic test data "
+	 "if pinning is needed.",
+	 "Not applicable to Node-RED.",
+	 check_pindata},
+	{"WD-COMP-001", "Community node package", WD_SEV_LOW, "LCNC-SEC-07",
+	 "Vulnerable and Untrusted Components", "T", 829,
+	 "Community nodes are third-party npm packages running inside the platform with access to "
+	 "its credentials. They are not reviewed by the platform vendor and can change with any "
+	 "update.",
+	 "Check the package's maintainer and downloads, pin its version, and prefer a built-in node "
+	 "or the HTTP Request node with a credential where one exists.",
+	 "Check the contrib package before installing (maintainer, activity), pin versions in "
+	 "package.json and restrict palette installs with externalModules.palette.allowList.",
+	 check_components},
+	{"WD-COMP-002", "Custom locally installed node", WD_SEV_MEDIUM, "LCNC-SEC-07",
+	 "Vulnerable and Untrusted Components", "T", 829,
+	 "A custom node is code installed by hand on the instance (n8n CUSTOM.*), outside any "
+	 "registry or review; the export cannot show what it does.",
+	 "Inventory the custom extensions directory, review the node's code, and keep it in version "
+	 "control with an owner.",
+	 "Review locally installed nodes in ~/.node-red/nodes and keep them under version control.",
+	 NULL /* reported by check_components */},
+	{"WD-COMP-003", "Node type unknown to the connector catalog", WD_SEV_LOW, "LCNC-SEC-09",
+	 "Asset Management Failures", "", 1059,
+	 "Warden does not know this node type, so it cannot tell where its data goes. Unknown "
+	 "components are an inventory gap: add them to the catalog (data/catalog.json) or remove "
+	 "them.",
+	 "Identify the package that provides the node and whether it is still needed.",
+	 "Identify the contrib package that provides the node and whether it is still needed.",
+	 NULL /* reported by check_components */},
+	{"WD-LOG-001", "No error handling configured", WD_SEV_LOW, "LCNC-SEC-10",
+	 "Security Logging and Monitoring Failures", "R", 778,
+	 "When the workflow fails nobody is told: no error workflow is set and it has no Error "
+	 "Trigger. Failures from attacks, expired credentials or bad data stay silent.",
+	 "Open Workflow Settings and set 'Error Workflow' to a workflow that starts with an Error "
+	 "Trigger and notifies the owner.",
+	 "Add a catch node on the tab that logs and alerts.",
+	 check_logging},
+	{"WD-LOG-002", "Failed executions are not saved", WD_SEV_MEDIUM, "LCNC-SEC-10",
+	 "Security Logging and Monitoring Failures", "R", 778,
+	 "The workflow is set not to keep failed executions, so there is no record to investigate "
+	 "an incident or a failure.",
+	 "Open Workflow Settings and set 'Save failed production executions' to 'Save'.",
+	 "Not applicable to Node-RED.",
+	 NULL /* reported by check_logging */},
+	{"WD-ACL-001", "Any workflow may call this workflow", WD_SEV_MEDIUM, "LCNC-SEC-02",
+	 "Authorization Misuse", "E", 284,
+	 "With caller policy \"any\", every workflow on the instance (built by anyone) can run this "
+	 "one and use the credentials it holds.",
+	 "Open Workflow Settings and set 'This workflow can be called by' to 'Only workflows by the "
+	 "same owner' or a list of workflow ids.",
+	 "Not applicable to Node-RED.",
+	 check_caller_policy},
+};
+
+const wd_rule *wd_rules_builtin(size_t *count)
+{
+	*count = sizeof(builtin) / sizeof(*builtin);
+	return builtin;
+}
+
+const wd_rule *wd_rules_find(const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(builtin) / sizeof(*builtin); i++)
+		if (strcmp(builtin[i].id, id) == 0)
+			return &builtin[i];
+	return NULL;
+}
