@@ -36,6 +36,20 @@ static int cat_has(const wd_component *c, uint32_t flag)
 }
 
 
+static uint32_t config_user(const wd_model *m, uint32_t cfg);
+
+/* The app a finding on component i belongs to: its own, or for a global
+ * config node the app of its first user. */
+static uint32_t comp_app(const wd_model *m, uint32_t i)
+{
+	uint32_t u;
+
+	if (m->comps[i].app != WD_NONE)
+		return m->comps[i].app;
+	u = config_user(m, i);
+	return u != WD_NONE ? m->comps[u].app : WD_NONE;
+}
+
 /* An entry point anyone on the internet can call without a credential. */
 static int open_entry(const wd_component *c)
 {
@@ -423,9 +437,7 @@ static wd_status check_tls(const wd_model *m, wd_findings *out)
 			continue;
 		if (c->kind == WD_KIND_CONFIG || cat_has(c, WD_CAT_TLS_CONFIG)) {
 			uint32_t u = config_user(m, (uint32_t)i);
-			rc = wd_findings_add(out, m, R("WD-TLS-001"), WD_SEV_HIGH,
-			                     c->app != WD_NONE ? c->app
-			                                       : (u != WD_NONE ? m->comps[u].app : WD_NONE),
+			rc = wd_findings_add(out, m, R("WD-TLS-001"), WD_SEV_HIGH, comp_app(m, (uint32_t)i),
 			                     (uint32_t)i, c->loc, "", "",
 			                     "TLS configuration '%.*s' does not verify server "
 			                     "certificates%s%.*s%s",
@@ -468,7 +480,7 @@ static wd_status check_cleartext(const wd_model *m, wd_findings *out)
 			continue;
 		snprintf(ev, sizeof(ev), "%.*s://%.*s", (int)t->scheme.len, t->scheme.ptr,
 		         (int)(t->host.len > 200 ? 200 : t->host.len), t->host.ptr);
-		rc = wd_findings_add(out, m, R("WD-TLS-002"), WD_SEV_MEDIUM, c->app, t->comp, t->loc, ev,
+		rc = wd_findings_add(out, m, R("WD-TLS-002"), WD_SEV_MEDIUM, comp_app(m, t->comp), t->comp, t->loc, ev,
 		                     ev,
 		                     "'%.*s' talks to external host %.*s over unencrypted %.*s", NAMEF(c),
 		                     (int)t->host.len, t->host.ptr, (int)t->scheme.len, t->scheme.ptr);
@@ -659,7 +671,7 @@ static void report_secret(sec_walk *w, const wd_json_val *v, wd_str secret, cons
 	wd_buf_init(&red, 256);
 	wd_redact(secret, &red);
 	snprintf(keyc, sizeof(keyc), "%.*s", (int)(key.len > 60 ? 60 : key.len), key.ptr ? key.ptr : "");
-	w->rc = wd_findings_add(w->out, w->m, R("WD-SEC-001"), WD_SEV_HIGH, c->app, w->comp,
+	w->rc = wd_findings_add(w->out, w->m, R("WD-SEC-001"), WD_SEV_HIGH, comp_app(w->m, w->comp), w->comp,
 	                        wd_model_loc(w->m, w->doc, v), wd_buf_cstr(&red), keyc,
 	                        "'%.*s' has a hard-coded %s%s%s%s in its parameters", NAMEF(c), what,
 	                        keyc[0] ? " (in '" : "", keyc, keyc[0] ? "')" : "");
@@ -755,7 +767,7 @@ static wd_status check_hardcoded_secrets(const wd_model *m, wd_findings *out)
 			continue;
 		snprintf(ev, sizeof(ev), "%.*s://****@%.*s", (int)t->scheme.len, t->scheme.ptr,
 		         (int)(t->host.len > 200 ? 200 : t->host.len), t->host.ptr);
-		rc = wd_findings_add(out, m, R("WD-SEC-001"), WD_SEV_HIGH, m->comps[t->comp].app, t->comp,
+		rc = wd_findings_add(out, m, R("WD-SEC-001"), WD_SEV_HIGH, comp_app(m, t->comp), t->comp,
 		                     t->loc, ev, "url-userinfo",
 		                     "'%.*s' has a user name and password written into its URL",
 		                     NAMEF(&m->comps[t->comp]));
@@ -796,7 +808,7 @@ static wd_status check_plaintext_credfile(const wd_model *m, wd_findings *out)
 	}
 	if (!n)
 		return WD_OK;
-	return wd_findings_add(out, m, R("WD-SEC-002"), WD_SEV_HIGH, m->napps ? 0 : WD_NONE, WD_NONE,
+	return wd_findings_add(out, m, R("WD-SEC-002"), WD_SEV_HIGH, WD_NONE, WD_NONE,
 	                       first, "", "credfile",
 	                       "the credentials file beside this flow is not encrypted: %zu "
 	                       "secret value%s readable by anyone with the file",

@@ -1,0 +1,140 @@
+/*
+ * report/json.c - the versioned JSON result (schema in docs/schema/).
+ *
+ * Field order is fixed so outputs diff cleanly; every string goes through
+ * wd_json_write_str. Bump WD_REPORT_JSON_VERSION's minor for added fields,
+ * its major for removed or changed ones.
+ */
+#include <string.h>
+
+#include "warden/report.h"
+
+static void key(wd_buf *out, const char *k)
+{
+	wd_json_write_cstr(out, k);
+	wd_buf_putc(out, ':');
+}
+
+static void kv_str(wd_buf *out, const char *k, const char *v, int comma)
+{
+	key(out, k);
+	if (v)
+		wd_json_write_cstr(out, v);
+	else
+		wd_buf_puts(out, "null");
+	if (comma)
+		wd_buf_putc(out, ',');
+}
+
+static void kv_num(wd_buf *out, const char *k, unsigned long long v, int comma)
+{
+	key(out, k);
+	wd_buf_printf(out, "%llu", v);
+	if (comma)
+		wd_buf_putc(out, ',');
+}
+
+void wd_report_json(const wd_scan_result *r, wd_buf *out)
+{
+	size_t i, by_sev[5] = {0};
+
+	for (i = 0; i < r->nfindings; i++)
+		by_sev[r->findings[i].severity]++;
+	wd_buf_puts(out, "{\n");
+	wd_buf_puts(out, "  ");
+	kv_str(out, "version", WD_REPORT_JSON_VERSION, 1);
+	wd_buf_puts(out, "\n  \"tool\":{");
+	kv_str(out, "name", "warden", 1);
+	kv_str(out, "version", WARDEN_VERSION, 0);
+	wd_buf_puts(out, "},\n  \"summary\":{");
+	kv_num(out, "files", r->files, 1);
+	kv_num(out, "exports", r->imported, 1);
+	kv_num(out, "skipped", r->nskips, 1);
+	kv_num(out, "companions", r->companions, 1);
+	kv_num(out, "errors", r->nerrors, 1);
+	kv_num(out, "apps", r->napps, 1);
+	kv_num(out, "components", r->components, 1);
+	kv_num(out, "findings", r->nfindings, 1);
+	wd_buf_puts(out, "\"by_severity\":{");
+	kv_num(out, "critical", by_sev[WD_SEV_CRITICAL], 1);
+	kv_num(out, "high", by_sev[WD_SEV_HIGH], 1);
+	kv_num(out, "medium", by_sev[WD_SEV_MEDIUM], 1);
+	kv_num(out, "low", by_sev[WD_SEV_LOW], 1);
+	kv_num(out, "info", by_sev[WD_SEV_INFO], 0);
+	wd_buf_puts(out, "}},\n  \"apps\":[");
+	for (i = 0; i < r->napps; i++) {
+		const wd_result_app *a = &r->apps[i];
+		wd_buf_puts(out, i ? ",\n    {" : "\n    {");
+		kv_str(out, "name", a->name, 1);
+		kv_str(out, "id", a->id, 1);
+		kv_str(out, "platform", a->platform, 1);
+		kv_str(out, "file", a->file, 1);
+		kv_num(out, "components", a->components, 1);
+		kv_num(out, "edges", a->edges, 1);
+		key(out, "active");
+		wd_buf_puts(out, a->active < 0 ? "null," : a->active ? "true," : "false,");
+		kv_str(out, "hash", a->hash, 0);
+		wd_buf_putc(out, '}');
+	}
+	wd_buf_puts(out, r->napps ? "\n  ],\n  \"findings\":[" : "],\n  \"findings\":[");
+	for (i = 0; i < r->nfindings; i++) {
+		const wd_result_finding *f = &r->findings[i];
+		wd_buf_puts(out, i ? ",\n    {" : "\n    {");
+		kv_str(out, "rule", f->rule->id, 1);
+		kv_str(out, "title", f->rule->title, 1);
+		kv_str(out, "severity", wd_severity_name(f->severity), 1);
+		kv_str(out, "category", f->rule->category, 1);
+		kv_str(out, "category_name", f->rule->category_name, 1);
+		key(out, "cwe");
+		if (f->rule->cwe)
+			wd_buf_printf(out, "\"CWE-%d\",", f->rule->cwe);
+		else
+			wd_buf_puts(out, "null,");
+		kv_str(out, "stride", f->rule->stride, 1);
+		kv_str(out, "fingerprint", f->fingerprint, 1);
+		kv_str(out, "platform", f->platform, 1);
+		wd_buf_puts(out, "\"app\":{");
+		kv_str(out, "name", f->app_name, 1);
+		kv_str(out, "id", f->app_id, 1);
+		kv_str(out, "file", f->app_file, 0);
+		wd_buf_puts(out, "},\"component\":");
+		if (f->comp_id) {
+			wd_buf_putc(out, '{');
+			kv_str(out, "id", f->comp_id, 1);
+			kv_str(out, "name", f->comp_name, 1);
+			kv_str(out, "type", f->comp_type, 0);
+			wd_buf_puts(out, "},");
+		} else {
+			wd_buf_puts(out, "null,");
+		}
+		wd_buf_puts(out, "\"location\":{");
+		kv_str(out, "file", f->file, 1);
+		kv_num(out, "line", f->line, 1);
+		kv_num(out, "column", f->column, 1);
+		kv_str(out, "pointer", f->pointer, 0);
+		wd_buf_puts(out, "},");
+		kv_str(out, "message", f->message, 1);
+		kv_str(out, "evidence", f->evidence, 1);
+		kv_str(out, "remediation",
+		       strcmp(f->platform, "node-red") == 0 ? f->rule->fix_nodered : f->rule->fix_n8n, 0);
+		wd_buf_putc(out, '}');
+	}
+	wd_buf_puts(out, r->nfindings ? "\n  ],\n  \"skipped\":[" : "],\n  \"skipped\":[");
+	for (i = 0; i < r->nskips; i++) {
+		wd_buf_puts(out, i ? ",\n    {" : "\n    {");
+		kv_str(out, "file", r->skips[i].file, 1);
+		kv_str(out, "reason", r->skips[i].reason, 0);
+		wd_buf_putc(out, '}');
+	}
+	wd_buf_puts(out, r->nskips ? "\n  ],\n  \"errors\":[" : "],\n  \"errors\":[");
+	for (i = 0; i < r->nerrors; i++) {
+		const wd_result_error *e = &r->errors[i];
+		wd_buf_puts(out, i ? ",\n    {" : "\n    {");
+		kv_str(out, "file", e->file, 1);
+		kv_num(out, "line", e->line, 1);
+		kv_num(out, "column", e->column, 1);
+		kv_str(out, "message", e->message, 0);
+		wd_buf_putc(out, '}');
+	}
+	wd_buf_puts(out, r->nerrors ? "\n  ]\n}\n" : "]\n}\n");
+}

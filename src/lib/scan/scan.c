@@ -1,0 +1,424 @@
+/*
+ * scan/scan.c - walk inputs, import, run rules, collect a self-contained result.
+ *
+ * Traversal is depth-first in byte order of names, so output is stable.
+ * Directories are identified by (device, inode): one already on the current
+ * path is a symlink loop (reported, not followed); one seen before by another
+ * route is skipped silently, as is a file seen before. Only *.json files are
+ * considered inside folders; files named on the command line are always read.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "warden/scan.h"
+
+/* ---- result storage ---------------------------------------------------------- */
+
+void wd_scan_result_init(wd_scan_result *r)
+{
+	memset(r, 0, sizeof(*r));
+	wd_arena_init(&r->arena, 64 * 1024);
+}
+
+void wd_scan_result_release(wd_scan_result *r)
+{
+	free(r->apps);
+	free(r->findings);
+	free(r->errors);
+	free(r->skips);
+	wd_arena_release(&r->arena);
+	memset(r, 0, sizeof(*r));
+}
+
+static const char *dup_str(wd_scan_result *r, wd_str s)
+{
+	return wd_arena_strndup(&r->arena, s.ptr ? s.ptr : "", s.ptr ? s.len : 0);
+}
+
+static const char *dup_c(wd_scan_result *r, const char *s)
+{
+	return wd_arena_strndup(&r->arena, s ? s : "", s ? strlen(s) : 0);
+}
+
+static wd_status add_error(wd_scan_result *r, const char *file, const wd_error *err)
+{
+	wd_result_error *e;
+
+	if (wd_grow((void **)&r->errors, &r->errors_cap, r->nerrors + 1, sizeof(*r->errors)) != WD_OK)
+		return WD_ENOMEM;
+	e = &r->errors[r->nerrors];
+	e->file = dup_c(r, file);
+	e->line = err ? err->line : 0;
+	e->column = err ? err->column : 0;
+	e->code = err ? err->code : WD_EIO;
+	e->message = dup_c(r, err && err->message[0] ? err->message : "unreadable");
+	if (!e->file || !e->message)
+		return WD_ENOMEM;
+	r->nerrors++;
+	return WD_OK;
+}
+
+static wd_status add_skip(wd_scan_result *r, const char *file, const char *reason)
+{
+	wd_result_skip *s;
+
+	if (wd_grow((void **)&r->skips, &r->skips_cap, r->nskips + 1, sizeof(*r->skips)) != WD_OK)
+		return WD_ENOMEM;
+	s = &r->skips[r->nskips];
+	s->file = dup_c(r, file);
+	s->reason = dup_c(r, reason);
+	if (!s->file || !s->reason)
+		return WD_ENOMEM;
+	r->nskips++;
+	return WD_OK;
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const wd_result_finding *x = a, *y = b;
+	int c = strcmp(x->app_name, y->app_name);
+
+	/* one block per app (file-level findings last), then by position */
+	if (c && (!x->app_name[0] || !y->app_name[0]))
+		return x->app_name[0] ? -1 : 1;
+	if (c)
+		return c;
+	if ((c = strcmp(x->app_id, y->app_id)) != 0)
+		return c;
+	if ((c = strcmp(x->file, y->file)) != 0)
+		return c;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	if (x->column != y->column)
+		return x->column < y->column ? -1 : 1;
+	return strcmp(x->rule->id, y->rule->id);
+}
+
+wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f)
+{
+	size_t i, first = r->nfindings;
+	wd_buf ptr;
+	const char **app_file = NULL;
+
+	for (i = 0; i < m->napps; i++) {
+		const wd_app *a = &m->apps[i];
+		wd_result_app *ra;
+		size_t j;
+		uint32_t edges = 0;
+		if (wd_grow((void **)&r->apps, &r->apps_cap, r->napps + 1, sizeof(*r->apps)) != WD_OK)
+			return WD_ENOMEM;
+		ra = &r->apps[r->napps];
+		memset(ra, 0, sizeof(*ra));
+		ra->name = dup_str(r, a->name);
+		ra->id = dup_str(r, a->id);
+		ra->platform = wd_platform_name(a->platform);
+		ra->file = dup_c(r, m->path);
+		ra->components = a->comp_count;
+		for (j = 0; j < m->nedges; j++)
+			if (m->edges[j].from >= a->comp_first &&
+			    m->edges[j].from < a->comp_first + a->comp_count)
+				edges++;
+		ra->edges = edges;
+		ra->active = a->active;
+		ra->hash = dup_c(r, a->hash);
+		if (!ra->name || !ra->id || !ra->file || !ra->hash)
+			return WD_ENOMEM;
+		r->napps++;
+	}
+	r->components += m->ncomps;
+	(void)app_file;
+	wd_buf_init(&ptr, 1 << 16);
+	for (i = 0; i < f->n; i++) {
+		const wd_finding *x = &f->items[i];
+		wd_result_finding *y;
+		wd_position pos;
+		if (wd_grow((void **)&r->findings, &r->findings_cap, r->nfindings + 1,
+		            sizeof(*r->findings)) != WD_OK)
+			goto oom;
+		y = &r->findings[r->nfindings];
+		memset(y, 0, sizeof(*y));
+		y->rule = x->rule;
+		y->severity = x->severity;
+		y->fingerprint = dup_c(r, x->fingerprint);
+		y->platform = wd_platform_name(x->app != WD_NONE && x->app < m->napps
+		                                   ? m->apps[x->app].platform
+		                                   : m->platform);
+		if (x->app != WD_NONE && x->app < m->napps) {
+			y->app_name = dup_str(r, m->apps[x->app].name);
+			y->app_id = dup_str(r, m->apps[x->app].id);
+		} else {
+			y->app_name = dup_c(r, "");
+			y->app_id = dup_c(r, "");
+		}
+		y->app_file = dup_c(r, m->path);
+		if (x->comp != WD_NONE && x->comp < m->ncomps) {
+			const wd_component *c = &m->comps[x->comp];
+			y->comp_id = dup_str(r, c->id);
+			y->comp_name = dup_str(r, c->name);
+			y->comp_type = dup_str(r, c->type);
+		}
+		wd_buf_reset(&ptr);
+		if (wd_model_locate(m, x->loc, &pos, &ptr) != WD_OK)
+			goto oom;
+		y->file = dup_c(r, pos.file);
+		y->line = pos.line;
+		y->column = pos.column;
+		y->pointer = dup_c(r, wd_buf_cstr(&ptr));
+		y->message = dup_c(r, x->message);
+		y->evidence = dup_c(r, x->evidence);
+		if (!y->fingerprint || !y->app_name || !y->file || !y->pointer || !y->message ||
+		    !y->evidence || wd_buf_failed(&ptr))
+			goto oom;
+		r->nfindings++;
+	}
+	wd_buf_release(&ptr);
+	qsort(r->findings + first, r->nfindings - first, sizeof(*r->findings), cmp_finding);
+	return WD_OK;
+oom:
+	wd_buf_release(&ptr);
+	return WD_ENOMEM;
+}
+
+size_t wd_scan_count_at_least(const wd_scan_result *r, wd_severity sev)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (r->findings[i].severity >= sev)
+			n++;
+	return n;
+}
+
+/* ---- one file ----------------------------------------------------------------------- */
+
+static wd_status scan_file(wd_scan_result *r, const char *path, int named,
+                           const wd_scan_opts *opts)
+{
+	wd_model *m = NULL;
+	wd_findings f;
+	wd_error err;
+	int companion = 0;
+	wd_status rc;
+	size_t i;
+
+	r->files++;
+	if (opts->progress)
+		opts->progress(opts->progress_ud, r->files, path);
+	wd_error_clear(&err);
+	rc = wd_import_file(&m, path, &opts->import, &companion, &err);
+	if (rc == WD_ENOMEM)
+		return rc;
+	if (rc == WD_EFORMAT) {
+		if (companion) {
+			r->companions++;
+			return WD_OK;
+		}
+		if (named)
+			return add_error(r, path, &err);
+		return add_skip(r, path, err.message);
+	}
+	if (rc != WD_OK)
+		return add_error(r, path, &err);
+	r->imported++;
+	for (i = 0; i < m->ndocs; i++) {
+		size_t len;
+		wd_json_input(m->docs[i].json, &len);
+		r->bytes += len;
+	}
+	wd_findings_init(&f);
+	rc = wd_rules_run(m, &f);
+	if (rc == WD_OK)
+		rc = wd_scan_add_model(r, m, &f);
+	wd_findings_release(&f);
+	wd_model_free(m);
+	return rc;
+}
+
+/* ---- traversal --------------------------------------------------------------------------- */
+
+typedef struct devino {
+	dev_t dev;
+	ino_t ino;
+} devino;
+
+typedef struct walker {
+	wd_scan_result *r;
+	const wd_scan_opts *opts;
+	devino *seen;          /* directories and files already visited */
+	size_t nseen, seen_cap;
+	devino *stack;         /* directories on the current path */
+	size_t depth, stack_cap;
+	uint32_t max_depth;
+} walker;
+
+static int seen_before(walker *w, const struct stat *st, int add)
+{
+	size_t i;
+
+	for (i = 0; i < w->nseen; i++)
+		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+			return 1;
+	if (add && wd_grow((void **)&w->seen, &w->seen_cap, w->nseen + 1, sizeof(*w->seen)) == WD_OK) {
+		w->seen[w->nseen].dev = st->st_dev;
+		w->seen[w->nseen].ino = st->st_ino;
+		w->nseen++;
+	}
+	return 0;
+}
+
+static int on_stack(const walker *w, const struct stat *st)
+{
+	size_t i;
+
+	for (i = 0; i < w->depth; i++)
+		if (w->stack[i].dev == st->st_dev && w->stack[i].ino == st->st_ino)
+			return 1;
+	return 0;
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+static int has_json_ext(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 5 && strcasecmp(name + n - 5, ".json") == 0;
+}
+
+static wd_status walk(walker *w, const char *path, int named);
+
+static wd_status walk_dir(walker *w, const char *path, const struct stat *st)
+{
+	DIR *d;
+	struct dirent *de;
+	char **names = NULL;
+	size_t n = 0, cap = 0, i;
+	wd_status rc = WD_OK;
+	wd_error err;
+
+	if (on_stack(w, st)) {
+		wd_error_set(&err, WD_EIO, "directory loop through a symbolic link (not followed)");
+		err.line = err.column = 0;
+		return add_error(w->r, path, &err);
+	}
+	if (seen_before(w, st, 1))
+		return WD_OK;
+	if (w->depth >= w->max_depth) {
+		wd_error_set(&err, WD_ELIMIT, "folder nesting deeper than %u levels (not scanned)",
+		             w->max_depth);
+		err.line = err.column = 0;
+		return add_error(w->r, path, &err);
+	}
+	d = opendir(path);
+	if (!d) {
+		wd_error_set(&err, WD_EIO, "cannot open folder: %s", strerror(errno));
+		err.line = err.column = 0;
+		return add_error(w->r, path, &err);
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (wd_grow((void **)&names, &cap, n + 1, sizeof(*names)) != WD_OK) {
+			rc = WD_ENOMEM;
+			break;
+		}
+		names[n] = strdup(de->d_name);
+		if (!names[n]) {
+			rc = WD_ENOMEM;
+			break;
+		}
+		n++;
+	}
+	closedir(d);
+	if (rc == WD_OK) {
+		qsort(names, n, sizeof(*names), cmp_names);
+		if (wd_grow((void **)&w->stack, &w->stack_cap, w->depth + 1, sizeof(*w->stack)) != WD_OK)
+			rc = WD_ENOMEM;
+	}
+	if (rc == WD_OK) {
+		wd_buf child;
+		w->stack[w->depth].dev = st->st_dev;
+		w->stack[w->depth].ino = st->st_ino;
+		w->depth++;
+		wd_buf_init(&child, 1 << 16);
+		for (i = 0; i < n && rc == WD_OK; i++) {
+			wd_buf_reset(&child);
+			wd_buf_puts(&child, path);
+			if (child.len && child.data[child.len - 1] != '/')
+				wd_buf_putc(&child, '/');
+			wd_buf_puts(&child, names[i]);
+			if (wd_buf_failed(&child))
+				continue; /* path too long: not reachable anyway */
+			rc = walk(w, wd_buf_cstr(&child), 0);
+		}
+		wd_buf_release(&child);
+		w->depth--;
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return rc;
+}
+
+static wd_status walk(walker *w, const char *path, int named)
+{
+	struct stat st;
+	wd_error err;
+
+	if (stat(path, &st) != 0) {
+		struct stat lst;
+		if (!named && lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode))
+			return WD_OK; /* dangling link inside a folder: nothing to read */
+		wd_error_set(&err, WD_EIO, "%s", strerror(errno));
+		err.line = err.column = 0;
+		return add_error(w->r, path, &err);
+	}
+	if (S_ISDIR(st.st_mode))
+		return walk_dir(w, path, &st);
+	if (!named) {
+		const char *base = strrchr(path, '/');
+		if (!S_ISREG(st.st_mode) || !has_json_ext(base ? base + 1 : path))
+			return WD_OK;
+	}
+	if (S_ISREG(st.st_mode) && seen_before(w, &st, 1))
+		return WD_OK;
+	if (w->r->files >= w->opts->import.limits.max_files) {
+		wd_error_set(&err, WD_ELIMIT, "file limit reached (%llu files); not scanned",
+		             (unsigned long long)w->opts->import.limits.max_files);
+		err.line = err.column = 0;
+		return add_error(w->r, path, &err);
+	}
+	return scan_file(w->r, path, named, w->opts);
+}
+
+wd_status wd_scan_paths(wd_scan_result *r, const char *const *paths, size_t npaths,
+                        const wd_scan_opts *opts_in)
+{
+	wd_scan_opts opts;
+	walker w;
+	size_t i;
+	wd_status rc = WD_OK;
+
+	if (opts_in) {
+		opts = *opts_in;
+	} else {
+		memset(&opts, 0, sizeof(opts));
+		opts.import.load_companions = 1;
+	}
+	wd_limits_resolve(&opts.import.limits);
+	memset(&w, 0, sizeof(w));
+	w.r = r;
+	w.opts = &opts;
+	w.max_depth = opts.import.limits.max_dir_depth;
+	for (i = 0; i < npaths && rc == WD_OK; i++)
+		rc = walk(&w, paths[i], 1);
+	free(w.seen);
+	free(w.stack);
+	return rc;
+}
