@@ -96,9 +96,25 @@ static inline wd_str wd_str_make(const char *p, size_t n)
 }
 wd_str wd_str_c(const char *cstr);
 int wd_str_eq(wd_str a, wd_str b);
-int wd_str_eq_c(wd_str a, const char *cstr);
-int wd_str_starts_with(wd_str s, const char *prefix);
-int wd_str_ends_with(wd_str s, const char *suffix);
+/* Inline so that strlen of a literal folds at compile time (hot in rules). */
+static inline int wd_str_eq_c(wd_str a, const char *cstr)
+{
+	size_t n = __builtin_strlen(cstr);
+
+	return a.len == n && (n == 0 || __builtin_memcmp(a.ptr, cstr, n) == 0);
+}
+static inline int wd_str_starts_with(wd_str s, const char *prefix)
+{
+	size_t n = __builtin_strlen(prefix);
+
+	return s.len >= n && (n == 0 || __builtin_memcmp(s.ptr, prefix, n) == 0);
+}
+static inline int wd_str_ends_with(wd_str s, const char *suffix)
+{
+	size_t n = __builtin_strlen(suffix);
+
+	return s.len >= n && (n == 0 || __builtin_memcmp(s.ptr + s.len - n, suffix, n) == 0);
+}
 /* Case-insensitive ASCII search; returns offset or -1. */
 long wd_str_find_ci(wd_str hay, const char *needle);
 long wd_str_find(wd_str hay, const char *needle);
@@ -169,8 +185,10 @@ wd_status wd_grow(void **items, size_t *cap, size_t need, size_t elem_size);
 /* 64-bit FNV-1a, for hash tables (not for security). */
 uint64_t wd_hash64(const void *p, size_t n, uint64_t seed);
 
-/* SHA-256 of data into out[32]. */
+/* SHA-256 of data into out[32] (hardware SHA extensions when the CPU has them). */
 void wd_sha256(const void *data, size_t n, uint8_t out[32]);
+/* The same, always through the portable implementation (tests compare both). */
+void wd_sha256_portable(const void *data, size_t n, uint8_t out[32]);
 /* Lower-case hex of n bytes into out (2n+1 bytes). */
 void wd_hex(const uint8_t *in, size_t n, char *out);
 

@@ -5,6 +5,7 @@
  * below it does none of these.
  */
 #include <errno.h>
+#include <malloc.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -57,6 +58,11 @@ int cli_write_output(const char *path, const char *data, size_t len)
 
 int main(int argc, char **argv)
 {
+	/* exports are parsed one after another into similar-sized buffers: keep
+	 * freed memory for reuse instead of returning it to the kernel and taking
+	 * page faults for every file */
+	mallopt(M_MMAP_THRESHOLD, 256 * 1024 * 1024);
+	mallopt(M_TRIM_THRESHOLD, 512 * 1024 * 1024);
 	if (argc < 2) {
 		usage(stderr);
 		return WD_EXIT_ERROR;

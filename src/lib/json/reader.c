@@ -37,6 +37,9 @@ struct wd_json_doc {
 	size_t pool_len;
 	uint32_t *lines;      /* offsets of line starts, built on demand */
 	size_t nlines;
+	size_t last_off;      /* the previous position query, to continue from */
+	size_t last_line;     /* on long (minified) lines */
+	uint32_t last_col;
 };
 
 typedef struct open_ctr {
@@ -54,6 +57,7 @@ typedef struct parser {
 	open_ctr *stack;
 	size_t depth;
 	size_t stack_cap;
+	wd_status status;     /* code of the last failure, even without err */
 } parser;
 
 /* ---- errors ------------------------------------------------------------ */
@@ -69,6 +73,9 @@ static void offset_to_line_col(const char *in, size_t off, uint32_t *line, uint3
 			ls = i + 1;
 		}
 	}
+	/* a BOM is not a character the user sees (as in wd_json_offset_position) */
+	if (ls == 0 && off >= 3 && memcmp(in, "\xEF\xBB\xBF", 3) == 0)
+		ls = 3;
 	for (i = ls; i < off; i++)
 		if (((unsigned char)in[i] & 0xC0) != 0x80)
 			c++;
@@ -80,6 +87,7 @@ static wd_status fail_at(parser *ps, const unsigned char *at, wd_status code, co
 {
 	size_t off = (size_t)(at - ps->start);
 
+	ps->status = code;
 	if (ps->err) {
 		uint32_t line, col;
 
@@ -340,7 +348,7 @@ static inline wd_status parse_string(parser *ps)
 	wd_json_val *v = push_val(ps, WD_JSON_STRING, p);
 
 	if (!v)
-		return ps->err ? ps->err->code : WD_ENOMEM;
+		return ps->status;
 	p = s;
 	for (;;) {
 #if defined(__SSE2__)
@@ -436,7 +444,7 @@ static wd_status parse_number(parser *ps)
 		return fail_at(ps, s, WD_ELIMIT, "number longer than the string length limit");
 	v = push_val(ps, WD_JSON_NUMBER, s);
 	if (!v)
-		return ps->err ? ps->err->code : WD_ENOMEM;
+		return ps->status;
 	v->len = (uint32_t)(p - s);
 	ps->p = p;
 	return WD_OK;
@@ -462,7 +470,7 @@ static wd_status parse_literal(parser *ps)
 		return fail_unexpected(ps, p, "a JSON value");
 	}
 	if (!push_val(ps, tag, p))
-		return ps->err ? ps->err->code : WD_ENOMEM;
+		return ps->status;
 	ps->p = p + n;
 	return WD_OK;
 }
@@ -482,7 +490,7 @@ static wd_status open_container(parser *ps, uint32_t tag)
 	}
 	v = push_val(ps, tag, ps->p);
 	if (!v)
-		return ps->err ? ps->err->code : WD_ENOMEM;
+		return ps->status;
 	ps->stack[ps->depth].idx = (uint32_t)(ps->doc->nvals - 1);
 	ps->stack[ps->depth].count = 0;
 	ps->depth++;
@@ -863,35 +871,49 @@ const wd_json_val *wd_json_by_index(const wd_json_doc *doc, size_t idx)
 
 static wd_status build_lines(wd_json_doc *doc)
 {
-	size_t n = 1, i, cap;
-	const char *p = doc->in, *end = doc->in + doc->len;
+	size_t n = 1, cap;
+	const char *p, *end = doc->in + doc->len;
 
 	if (doc->lines)
 		return WD_OK;
-	for (p = memchr(p, '\n', (size_t)(end - p)); p; p = memchr(p + 1, '\n', (size_t)(end - p - 1)))
-	{
+	for (p = doc->in; p < end && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
 		n++;
-		if (p + 1 >= end)
-			break;
-	}
 	cap = n;
 	doc->lines = malloc(cap * sizeof(uint32_t));
 	if (!doc->lines)
 		return WD_ENOMEM;
 	doc->lines[0] = 0;
 	n = 1;
-	for (i = 0; i < doc->len && n < cap; i++)
-		if (doc->in[i] == '\n')
-			doc->lines[n++] = (uint32_t)(i + 1);
+	for (p = doc->in; p < end && n < cap && (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		doc->lines[n++] = (uint32_t)(p - doc->in + 1);
 	doc->nlines = n;
 	return WD_OK;
+}
+
+/* Code points in in[from, to): bytes minus UTF-8 continuation bytes. */
+static uint32_t count_chars(const char *in, size_t from, size_t to)
+{
+	size_t i = from;
+	uint32_t n = (uint32_t)(to - from);
+
+	for (; i + 8 <= to; i += 8) {
+		uint64_t x;
+		memcpy(&x, in + i, 8);
+		x = x & ~(x << 1) & 0x8080808080808080ULL;
+		/* at most one bit per byte: sum the bytes with a multiply */
+		n -= (uint32_t)(((x >> 7) * 0x0101010101010101ULL) >> 56);
+	}
+	for (; i < to; i++)
+		if (((unsigned char)in[i] & 0xC0) == 0x80)
+			n--;
+	return n;
 }
 
 wd_status wd_json_offset_position(wd_json_doc *doc, size_t offset, uint32_t *line,
                                   uint32_t *column)
 {
-	size_t lo = 0, hi, i;
-	uint32_t col = 1;
+	size_t lo = 0, hi;
+	uint32_t col;
 
 	if (build_lines(doc) != WD_OK)
 		return WD_ENOMEM;
@@ -905,9 +927,14 @@ wd_status wd_json_offset_position(wd_json_doc *doc, size_t offset, uint32_t *lin
 		else
 			hi = mid;
 	}
-	for (i = doc->lines[lo]; i < offset; i++)
-		if (((unsigned char)doc->in[i] & 0xC0) != 0x80)
-			col++;
+	/* queries in document order on one long line continue where the last stopped */
+	if (doc->last_col && doc->last_line == lo && doc->last_off <= offset)
+		col = doc->last_col + count_chars(doc->in, doc->last_off, offset);
+	else
+		col = 1 + count_chars(doc->in, doc->lines[lo], offset);
+	doc->last_off = offset;
+	doc->last_line = lo;
+	doc->last_col = col;
 	/* a BOM is not a character the user sees */
 	if (lo == 0 && doc->len >= 3 && memcmp(doc->in, "\xEF\xBB\xBF", 3) == 0 && offset >= 3)
 		col--;

@@ -11,6 +11,7 @@
  * Rule ids are stable: WD-ENTRY-*, WD-INJ-*, WD-CODE-*, WD-FS-*, WD-TLS-*,
  * WD-SEC-*, WD-DATA-*, WD-COMP-*, WD-LOG-*, WD-ACL-*.
  */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -532,23 +533,39 @@ static int looks_placeholder(wd_str v)
 	return 0;
 }
 
+/* Prefix lengths and, per first two bytes, which prefixes start with them
+ * (single letters are too common in code and prose to be a useful filter). */
+static size_t prefix_len[sizeof(prefixes) / sizeof(*prefixes)];
+static uint32_t first_two[65536];
+static pthread_once_t prefix_once = PTHREAD_ONCE_INIT;
+
+static void init_prefixes(void)
+{
+	size_t k;
+
+	for (k = 0; k < sizeof(prefixes) / sizeof(*prefixes); k++) {
+		prefix_len[k] = strlen(prefixes[k].prefix);
+		first_two[(unsigned char)prefixes[k].prefix[0] |
+		          ((unsigned)(unsigned char)prefixes[k].prefix[1] << 8)] |= 1u << k;
+	}
+}
+
 /* Find a known token shape in s; returns the prefix entry and sets *at. */
 static const token_prefix *find_token(wd_str s, size_t *at, size_t *len)
 {
-	size_t i, k;
+	size_t i;
 
 	if (s.len < 16)
 		return NULL;
-	for (i = 0; i < s.len; i++) {
-		char ch = s.ptr[i];
-		if (ch != 's' && ch != 'r' && ch != 'x' && ch != 'g' && ch != 'A' && ch != 'S' &&
-		    ch != 'p' && ch != 'h' && ch != '-' && ch != 'd')
-			continue;
-		for (k = 0; k < sizeof(prefixes) / sizeof(*prefixes); k++) {
+	pthread_once(&prefix_once, init_prefixes);
+	for (i = 0; i + 1 < s.len; i++) {
+		uint32_t cand = first_two[(unsigned char)s.ptr[i] |
+		                          ((unsigned)(unsigned char)s.ptr[i + 1] << 8)];
+		while (cand) {
+			size_t k = (size_t)__builtin_ctz(cand), pl = prefix_len[k], j;
 			const token_prefix *tp = &prefixes[k];
-			size_t pl = strlen(tp->prefix), j;
-			if (tp->prefix[0] != ch || s.len - i < pl + tp->min_tail ||
-			    memcmp(s.ptr + i, tp->prefix, pl) != 0)
+			cand &= cand - 1;
+			if (s.len - i < pl + tp->min_tail || memcmp(s.ptr + i, tp->prefix, pl) != 0)
 				continue;
 			/* token boundary before the prefix (not for URL fragments) */
 			if (i > 0 && token_char(s.ptr[i - 1]) && tp->prefix[0] != 'h' &&

@@ -97,11 +97,25 @@ static int cmp_finding(const void *a, const void *b)
 	return strcmp(x->rule->id, y->rule->id);
 }
 
+/* Findings located in document order let position lookups on long
+ * (minified) lines continue from the previous one instead of the line start. */
+typedef struct loc_order {
+	uint64_t key;   /* doc << 32 | value index */
+	size_t idx;
+} loc_order;
+
+static int cmp_loc(const void *a, const void *b)
+{
+	const loc_order *x = a, *y = b;
+
+	return x->key < y->key ? -1 : x->key > y->key;
+}
+
 wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f)
 {
-	size_t i, first = r->nfindings;
+	size_t i, k, first = r->nfindings;
 	wd_buf ptr;
-	const char **app_file = NULL;
+	loc_order *order;
 
 	for (i = 0; i < m->napps; i++) {
 		const wd_app *a = &m->apps[i];
@@ -129,10 +143,17 @@ wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f
 		r->napps++;
 	}
 	r->components += m->ncomps;
-	(void)app_file;
-	wd_buf_init(&ptr, 1 << 16);
+	order = malloc((f->n + 1) * sizeof(*order));
+	if (!order)
+		return WD_ENOMEM;
 	for (i = 0; i < f->n; i++) {
-		const wd_finding *x = &f->items[i];
+		order[i].key = ((uint64_t)f->items[i].loc.doc << 32) | f->items[i].loc.val;
+		order[i].idx = i;
+	}
+	qsort(order, f->n, sizeof(*order), cmp_loc);
+	wd_buf_init(&ptr, 1 << 16);
+	for (k = 0; k < f->n; k++) {
+		const wd_finding *x = &f->items[order[k].idx];
 		wd_result_finding *y;
 		wd_position pos;
 		if (wd_grow((void **)&r->findings, &r->findings_cap, r->nfindings + 1,
@@ -175,10 +196,12 @@ wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f
 		r->nfindings++;
 	}
 	wd_buf_release(&ptr);
+	free(order);
 	qsort(r->findings + first, r->nfindings - first, sizeof(*r->findings), cmp_finding);
 	return WD_OK;
 oom:
 	wd_buf_release(&ptr);
+	free(order);
 	return WD_ENOMEM;
 }
 

@@ -15,27 +15,6 @@ int wd_str_eq(wd_str a, wd_str b)
 	return a.len == b.len && (a.len == 0 || memcmp(a.ptr, b.ptr, a.len) == 0);
 }
 
-int wd_str_eq_c(wd_str a, const char *cstr)
-{
-	size_t n = strlen(cstr);
-
-	return a.len == n && (n == 0 || memcmp(a.ptr, cstr, n) == 0);
-}
-
-int wd_str_starts_with(wd_str s, const char *prefix)
-{
-	size_t n = strlen(prefix);
-
-	return s.len >= n && (n == 0 || memcmp(s.ptr, prefix, n) == 0);
-}
-
-int wd_str_ends_with(wd_str s, const char *suffix)
-{
-	size_t n = strlen(suffix);
-
-	return s.len >= n && (n == 0 || memcmp(s.ptr + s.len - n, suffix, n) == 0);
-}
-
 static char lower(char c)
 {
 	return (c >= 'A' && c <= 'Z') ? (char)(c - 'A' + 'a') : c;
