@@ -5,7 +5,9 @@
  * followed with loop detection), imports every export, runs the rules, and
  * keeps a self-contained result: every string is copied into the result's
  * arena, so each file's model is freed as soon as its findings are out and
- * memory stays bounded by the largest single export.
+ * memory stays bounded by the largest single export (times the number of
+ * parallel jobs). Results are merged in traversal order, so the output does
+ * not depend on the number of jobs or on timing.
  */
 #ifndef WARDEN_SCAN_H
 #define WARDEN_SCAN_H
@@ -81,7 +83,8 @@ typedef void (*wd_progress_fn)(void *ud, uint64_t files_done, const char *path);
 
 typedef struct wd_scan_opts {
 	wd_import_opts import;
-	wd_progress_fn progress;  /* called before each file; may be NULL */
+	unsigned jobs;            /* files reviewed in parallel; 0 = one per CPU */
+	wd_progress_fn progress;  /* called as files finish (serialised); may be NULL */
 	void *progress_ud;
 } wd_scan_opts;
 

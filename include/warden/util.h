@@ -141,6 +141,8 @@ void *wd_arena_zalloc(wd_arena *a, size_t n);
 /* Copy n bytes and NUL-terminate; NULL when out of memory. */
 char *wd_arena_strndup(wd_arena *a, const char *s, size_t n);
 wd_str wd_arena_str(wd_arena *a, wd_str s);
+/* Move every allocation of src into dst (src is left empty); pointers stay valid. */
+void wd_arena_adopt(wd_arena *dst, wd_arena *src);
 
 /* ---- string buffer ---------------------------------------------------- */
 

@@ -23,6 +23,7 @@ static void usage(FILE *f)
 	        "      --fail-on SEV    exit 1 when a finding is at or above SEV:\n"
 	        "                       info, low, medium, high (default), critical, none\n"
 	        "      --color WHEN     auto (default: only on a terminal), always, never\n"
+	        "  -j, --jobs N         review N files in parallel (default: one per CPU)\n"
 	        "  -q, --quiet          no progress line on stderr\n"
 	        "  -h, --help           this help\n"
 	        "\n"
@@ -50,6 +51,7 @@ int cmd_scan(int argc, char **argv)
 {
 	const char *format = "text", *output = NULL, *color = "auto";
 	int fail_on = WD_SEV_HIGH, quiet = 0, i, rc = WD_EXIT_OK;
+	unsigned jobs = 0;
 	const char **paths;
 	size_t npaths = 0;
 	wd_scan_opts opts;
@@ -94,6 +96,19 @@ fail_on:
 			color = argv[++i];
 		} else if (strncmp(a, "--color=", 8) == 0) {
 			color = a + 8;
+		} else if (((strcmp(a, "-j") == 0 || strcmp(a, "--jobs") == 0) && i + 1 < argc) ||
+		           (strncmp(a, "-j", 2) == 0 && a[2]) || strncmp(a, "--jobs=", 7) == 0) {
+			const char *v = strncmp(a, "--jobs=", 7) == 0 ? a + 7
+			                : (a[1] == 'j' && a[2]) ? a + 2 : argv[++i];
+			char *end;
+			long n = strtol(v, &end, 10);
+			if (*end != '\0' || n < 1 || n > 256) {
+				fprintf(stderr, "warden scan: --jobs takes a number from 1 to 256, not '%s'\n",
+				        v);
+				free(paths);
+				return WD_EXIT_ERROR;
+			}
+			jobs = (unsigned)n;
 		} else if (strcmp(a, "-q") == 0 || strcmp(a, "--quiet") == 0) {
 			quiet = 1;
 		} else if (strcmp(a, "--") == 0) {
@@ -128,6 +143,7 @@ fail_on:
 
 	memset(&opts, 0, sizeof(opts));
 	opts.import.load_companions = 1;
+	opts.jobs = jobs;
 	prog.on = !quiet && isatty(STDERR_FILENO);
 	opts.progress = show_progress;
 	opts.progress_ud = &prog;

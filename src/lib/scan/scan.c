@@ -6,12 +6,18 @@
  * path is a symlink loop (reported, not followed); one seen before by another
  * route is skipped silently, as is a file seen before. Only *.json files are
  * considered inside folders; files named on the command line are always read.
+ *
+ * The walk only lists files; a pool of threads then reviews them, each into
+ * a result of its own, and the parts are merged in listing order, so output
+ * is the same for any number of threads.
  */
 #include <dirent.h>
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "warden/scan.h"
 
@@ -227,9 +233,6 @@ static wd_status scan_file(wd_scan_result *r, const char *path, int named,
 	wd_status rc;
 	size_t i;
 
-	r->files++;
-	if (opts->progress)
-		opts->progress(opts->progress_ud, r->files, path);
 	wd_error_clear(&err);
 	rc = wd_import_file(&m, path, &opts->import, &companion, &err);
 	if (rc == WD_ENOMEM)
@@ -267,8 +270,15 @@ typedef struct devino {
 	ino_t ino;
 } devino;
 
+typedef struct job {
+	char *path;
+	int named;
+} job;
+
 typedef struct walker {
 	wd_scan_result *r;
+	job *jobs;
+	size_t njobs, jobs_cap;
 	const wd_scan_opts *opts;
 	devino *seen;          /* directories and files already visited */
 	size_t nseen, seen_cap;
@@ -411,13 +421,133 @@ static wd_status walk(walker *w, const char *path, int named)
 	}
 	if (S_ISREG(st.st_mode) && seen_before(w, &st, 1))
 		return WD_OK;
-	if (w->r->files >= w->opts->import.limits.max_files) {
+	if (w->njobs >= w->opts->import.limits.max_files) {
 		wd_error_set(&err, WD_ELIMIT, "file limit reached (%llu files); not scanned",
 		             (unsigned long long)w->opts->import.limits.max_files);
 		err.line = err.column = 0;
 		return add_error(w->r, path, &err);
 	}
-	return scan_file(w->r, path, named, w->opts);
+	if (wd_grow((void **)&w->jobs, &w->jobs_cap, w->njobs + 1, sizeof(*w->jobs)) != WD_OK)
+		return WD_ENOMEM;
+	w->jobs[w->njobs].path = strdup(path);
+	if (!w->jobs[w->njobs].path)
+		return WD_ENOMEM;
+	w->jobs[w->njobs].named = named;
+	w->njobs++;
+	return WD_OK;
+}
+
+/* ---- the pool ------------------------------------------------------------------------ */
+
+typedef struct pool {
+	const job *jobs;
+	size_t njobs;
+	wd_scan_result *parts;     /* one per job */
+	wd_status *rcs;
+	const wd_scan_opts *opts;
+	pthread_mutex_t lock;
+	size_t next;               /* next job to take (under lock) */
+	uint64_t done;
+} pool;
+
+static void *worker(void *arg)
+{
+	pool *p = arg;
+
+	for (;;) {
+		size_t i;
+		pthread_mutex_lock(&p->lock);
+		i = p->next++;
+		pthread_mutex_unlock(&p->lock);
+		if (i >= p->njobs)
+			break;
+		p->rcs[i] = scan_file(&p->parts[i], p->jobs[i].path, p->jobs[i].named, p->opts);
+		if (p->opts->progress) {
+			pthread_mutex_lock(&p->lock);
+			p->done++;
+			p->opts->progress(p->opts->progress_ud, p->done, p->jobs[i].path);
+			pthread_mutex_unlock(&p->lock);
+		}
+	}
+	return NULL;
+}
+
+#define APPEND_ALL(dst, src, arr, n, cap)                                                     \
+	do {                                                                                  \
+		if ((src)->n) {                                                               \
+			if (wd_grow((void **)&(dst)->arr, &(dst)->cap, (dst)->n + (src)->n,   \
+			            sizeof(*(dst)->arr)) != WD_OK)                            \
+				return WD_ENOMEM;                                             \
+			memcpy((dst)->arr + (dst)->n, (src)->arr, (src)->n * sizeof(*(dst)->arr)); \
+			(dst)->n += (src)->n;                                                 \
+		}                                                                             \
+	} while (0)
+
+/* Append part's contents to r; part keeps nothing. */
+static wd_status merge(wd_scan_result *r, wd_scan_result *part)
+{
+	APPEND_ALL(r, part, apps, napps, apps_cap);
+	APPEND_ALL(r, part, findings, nfindings, findings_cap);
+	APPEND_ALL(r, part, errors, nerrors, errors_cap);
+	APPEND_ALL(r, part, skips, nskips, skips_cap);
+	r->imported += part->imported;
+	r->companions += part->companions;
+	r->bytes += part->bytes;
+	r->components += part->components;
+	wd_arena_adopt(&r->arena, &part->arena);
+	return WD_OK;
+}
+
+static wd_status run_pool(wd_scan_result *r, const job *jobs, size_t njobs,
+                          const wd_scan_opts *opts)
+{
+	pool p;
+	pthread_t tids[16];
+	size_t i, nthreads = opts->jobs, started = 0;
+	wd_status rc = WD_OK;
+
+	if (nthreads == 0) {
+		long n = sysconf(_SC_NPROCESSORS_ONLN);
+		nthreads = n > 0 ? (size_t)n : 1;
+	}
+	if (nthreads > 16)
+		nthreads = 16;
+	if (nthreads > njobs)
+		nthreads = njobs ? njobs : 1;
+	memset(&p, 0, sizeof(p));
+	p.jobs = jobs;
+	p.njobs = njobs;
+	p.opts = opts;
+	p.parts = calloc(njobs + 1, sizeof(*p.parts));
+	p.rcs = calloc(njobs + 1, sizeof(*p.rcs));
+	if (!p.parts || !p.rcs) {
+		free(p.parts);
+		free(p.rcs);
+		return WD_ENOMEM;
+	}
+	for (i = 0; i < njobs; i++)
+		wd_scan_result_init(&p.parts[i]);
+	pthread_mutex_init(&p.lock, NULL);
+	for (i = 1; i < nthreads; i++) {
+		if (pthread_create(&tids[started], NULL, worker, &p) != 0)
+			break; /* fewer threads: the calling thread still works */
+		started++;
+	}
+	worker(&p);
+	for (i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	pthread_mutex_destroy(&p.lock);
+	r->files += njobs;
+	for (i = 0; i < njobs; i++) {
+		if (rc == WD_OK && p.rcs[i] != WD_OK)
+			rc = p.rcs[i];
+		if (rc == WD_OK)
+			rc = merge(r, &p.parts[i]);
+		wd_scan_result_release(&p.parts[i]);
+	}
+	free(p.parts);
+	free(p.rcs);
+	return rc;
 }
 
 wd_status wd_scan_paths(wd_scan_result *r, const char *const *paths, size_t npaths,
@@ -441,6 +571,11 @@ wd_status wd_scan_paths(wd_scan_result *r, const char *const *paths, size_t npat
 	w.max_depth = opts.import.limits.max_dir_depth;
 	for (i = 0; i < npaths && rc == WD_OK; i++)
 		rc = walk(&w, paths[i], 1);
+	if (rc == WD_OK)
+		rc = run_pool(r, w.jobs, w.njobs, &opts);
+	for (i = 0; i < w.njobs; i++)
+		free(w.jobs[i].path);
+	free(w.jobs);
 	free(w.seen);
 	free(w.stack);
 	return rc;

@@ -134,3 +134,23 @@ wd_str wd_arena_str(wd_arena *a, wd_str s)
 
 	return wd_str_make(p, p ? s.len : 0);
 }
+
+void wd_arena_adopt(wd_arena *dst, wd_arena *src)
+{
+	wd_arena_chunk *last;
+
+	if (!src->head)
+		return;
+	if (!dst->head) {
+		dst->head = src->head;
+	} else {
+		/* behind dst's current chunk, which keeps its free tail */
+		for (last = src->head; last->next; last = last->next)
+			;
+		last->next = dst->head->next;
+		dst->head->next = src->head;
+	}
+	dst->total += src->total;
+	src->head = NULL;
+	src->total = 0;
+}
