@@ -37,6 +37,12 @@ check "json exit 1" '[ $rc -eq 1 ]'
 check "json parses" "python3 -m json.tool '$tmp/ex.json' >/dev/null"
 check "json has version and findings" \
   "python3 -c 'import json,sys; d=json.load(open(\"$tmp/ex.json\")); assert d[\"version\"]==\"1.0\"; f=d[\"findings\"][0]; [f[k] for k in (\"rule\",\"title\",\"severity\",\"category\",\"fingerprint\",\"app\",\"component\",\"location\",\"message\",\"evidence\")]; assert d[\"errors\"]==[]'"
+validate() { /usr/bin/python3 -c '
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+jsonschema.Draft202012Validator.check_schema(schema)
+jsonschema.validate(json.load(open(sys.argv[2])), schema)' "$src/docs/schema/scan-result.schema.json" "$1"; }
+check "json output matches docs/schema/scan-result.schema.json" "validate '$tmp/ex.json'"
 # every planted secret-looking literal of the examples must be absent from all outputs
 python3 - "$src/examples" >"$tmp/secrets.txt" <<'PY'
 import json, os, re, sys
@@ -79,6 +85,8 @@ python3 -c "print('['*100000 + ']'*100000)" >"$tmp/bad/deep.json"
 printf '{"name":"x","version":"1.0.0","dependencies":{}}' >"$tmp/bad/package.json"
 ln -s .. "$tmp/bad/sub/loop"
 "$bin" scan --color never "$tmp/bad" >"$tmp/bad.txt" 2>"$tmp/bad.err"; rc=$?
+"$bin" scan --format json -o "$tmp/bad.json" "$tmp/bad" 2>/dev/null
+check "error output matches the schema" "validate '$tmp/bad.json'"
 check "bad inputs exit 2" '[ $rc -eq 2 ]'
 check "malformed named with line:col" "grep -qE 'malformed.json:1:[0-9]+: unexpected' '$tmp/bad.err'"
 check "truncated reported" "grep -q 'truncated.json:' '$tmp/bad.err'"
@@ -111,13 +119,14 @@ json.dump(wf, open(sys.argv[1], "w"))
 PY
 "$bin" scan --color never "$tmp/hostile.json" >"$tmp/hostile.txt"
 check "control characters neutralised in text" "! grep -q $'\x1b' '$tmp/hostile.txt' && ! grep -q '^  CRITICAL forged' '$tmp/hostile.txt'"
-"$bin" scan --format json "$tmp/hostile.json" | python3 -m json.tool >/dev/null
-check "hostile names keep JSON valid" '[ $? -eq 0 ]'
+"$bin" scan --format json -o "$tmp/hostile.json.out" "$tmp/hostile.json"
+check "hostile names keep JSON valid" "validate '$tmp/hostile.json.out'"
 
 # --- the real corpus: every n8n and Node-RED file imports ---------------------------------------
 if [ -d "$corpus/n8n" ] && [ -d "$corpus/node-red" ]; then
   "$bin" scan --format json -o "$tmp/corpus.json" "$corpus/n8n" "$corpus/node-red" 2>"$tmp/corpus.err"; rc=$?
   check "corpus scans without input errors (exit $rc)" '[ $rc -ne 2 ]'
+  check "corpus output matches the schema" "validate '$tmp/corpus.json'"
   check "corpus: no errors, every file an export or companion" \
     "python3 -c 'import json; d=json.load(open(\"$tmp/corpus.json\")); s=d[\"summary\"]; print(\"corpus:\", s); assert s[\"errors\"]==0 and s[\"skipped\"]==0 and s[\"exports\"]==2184 and s[\"companions\"]==11'"
 else
