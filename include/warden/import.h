@@ -42,6 +42,14 @@ wd_detect_result wd_import_detect(const wd_json_doc *doc, const char *path,
 wd_status wd_import_file(wd_model **out, const char *path, const wd_import_opts *opts,
                          int *companion, wd_error *err);
 
+/*
+ * The same for bytes already in memory: takes ownership of data (a malloc'd
+ * buffer, freed with the model or on failure); path names it in locations
+ * and is where companions are looked for.
+ */
+wd_status wd_import_buffer(wd_model **out, const char *path, char *data, size_t len,
+                           const wd_import_opts *opts, int *companion, wd_error *err);
+
 /* Per-platform importers: fill m from document doc (already added to m). */
 wd_status wd_import_n8n(wd_model *m, uint32_t doc, const wd_import_opts *opts, wd_error *err);
 wd_status wd_import_nodered(wd_model *m, uint32_t doc, const wd_import_opts *opts,

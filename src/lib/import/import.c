@@ -93,30 +93,27 @@ wd_detect_result wd_import_detect(const wd_json_doc *doc, const char *path,
 	return WD_DETECT_UNKNOWN;
 }
 
-wd_status wd_import_file(wd_model **out, const char *path, const wd_import_opts *opts_in,
-                         int *companion, wd_error *err)
+static void resolve_opts(wd_import_opts *opts, const wd_import_opts *in)
 {
-	wd_import_opts opts;
-	wd_json_doc *doc = NULL;
+	if (in) {
+		*opts = *in;
+	} else {
+		memset(opts, 0, sizeof(*opts));
+		opts->load_companions = 1;
+	}
+	wd_limits_resolve(&opts->limits);
+}
+
+/* Detect, build and finish a model from a parsed document (which it takes). */
+static wd_status import_doc(wd_model **out, const char *path, wd_json_doc *doc,
+                            const wd_import_opts *opts, int *companion, wd_error *err)
+{
 	wd_model *m = NULL;
 	wd_platform platform;
 	wd_detect_result det;
 	uint32_t di;
 	wd_status rc;
 
-	*out = NULL;
-	if (companion)
-		*companion = 0;
-	if (opts_in)
-		opts = *opts_in;
-	else {
-		memset(&opts, 0, sizeof(opts));
-		opts.load_companions = 1;
-	}
-	wd_limits_resolve(&opts.limits);
-	rc = wd_json_parse_file(&doc, path, &opts.limits, err);
-	if (rc != WD_OK)
-		return rc;
 	det = wd_import_detect(doc, path, &platform);
 	if (det == WD_DETECT_COMPANION) {
 		wd_json_free(doc);
@@ -130,7 +127,7 @@ wd_status wd_import_file(wd_model **out, const char *path, const wd_import_opts 
 		return wd_error_set(err, WD_EFORMAT,
 		                    "not a workflow export Warden reads (n8n workflow, Node-RED flow)");
 	}
-	rc = wd_model_new(&m, path, &opts.limits);
+	rc = wd_model_new(&m, path, &opts->limits);
 	if (rc != WD_OK) {
 		wd_json_free(doc);
 		return wd_error_set(err, rc, "out of memory");
@@ -143,10 +140,10 @@ wd_status wd_import_file(wd_model **out, const char *path, const wd_import_opts 
 	}
 	switch (platform) {
 	case WD_PLATFORM_N8N:
-		rc = wd_import_n8n(m, di, &opts, err);
+		rc = wd_import_n8n(m, di, opts, err);
 		break;
 	case WD_PLATFORM_NODERED:
-		rc = wd_import_nodered(m, di, &opts, err);
+		rc = wd_import_nodered(m, di, opts, err);
 		break;
 	default:
 		rc = wd_error_set(err, WD_EFORMAT, "no importer for %s", wd_platform_name(platform));
@@ -165,4 +162,38 @@ wd_status wd_import_file(wd_model **out, const char *path, const wd_import_opts 
 	}
 	*out = m;
 	return WD_OK;
+}
+
+wd_status wd_import_file(wd_model **out, const char *path, const wd_import_opts *opts_in,
+                         int *companion, wd_error *err)
+{
+	wd_import_opts opts;
+	wd_json_doc *doc = NULL;
+	wd_status rc;
+
+	*out = NULL;
+	if (companion)
+		*companion = 0;
+	resolve_opts(&opts, opts_in);
+	rc = wd_json_parse_file(&doc, path, &opts.limits, err);
+	if (rc != WD_OK)
+		return rc;
+	return import_doc(out, path, doc, &opts, companion, err);
+}
+
+wd_status wd_import_buffer(wd_model **out, const char *path, char *data, size_t len,
+                           const wd_import_opts *opts_in, int *companion, wd_error *err)
+{
+	wd_import_opts opts;
+	wd_json_doc *doc = NULL;
+	wd_status rc;
+
+	*out = NULL;
+	if (companion)
+		*companion = 0;
+	resolve_opts(&opts, opts_in);
+	rc = wd_json_parse_owned(&doc, data, len, &opts.limits, err);
+	if (rc != WD_OK)
+		return rc;
+	return import_doc(out, path, doc, &opts, companion, err);
 }

@@ -413,9 +413,14 @@ wd_status wd_model_add_target(wd_model *m, uint32_t comp, wd_str url, wd_loc loc
 			auth.ptr += at + 1;
 			auth.len -= (size_t)at + 1;
 		}
-		/* port */
-		if (auth.len && auth.ptr[0] != '[') {
-			const char *colon = memchr(auth.ptr, ':', auth.len);
+		/* port (after the closing bracket of an IPv6 literal) */
+		if (auth.len) {
+			const char *from = auth.ptr, *colon;
+			if (auth.ptr[0] == '[') {
+				const char *rb = memchr(auth.ptr, ']', auth.len);
+				from = rb ? rb : auth.ptr + auth.len;
+			}
+			colon = memchr(from, ':', (size_t)(auth.ptr + auth.len - from));
 			if (colon) {
 				size_t pl = (size_t)(auth.ptr + auth.len - colon - 1);
 				int32_t port = 0;
