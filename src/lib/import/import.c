@@ -32,6 +32,33 @@ static int looks_like_n8n(const wd_json_doc *doc, const wd_json_val *root)
 	return 0;
 }
 
+/* n8n exports also come wrapped: {"data": workflow}, {"data": [workflows]}
+ * (API responses) or as an array of workflows (n8n export:workflow --all). */
+static int looks_like_n8n_any(const wd_json_doc *doc, const wd_json_val *v)
+{
+	const wd_json_val *e;
+	size_t i;
+
+	if (wd_json_is_obj(v)) {
+		const wd_json_val *data = wd_json_get(doc, v, "data");
+		if (looks_like_n8n(doc, v))
+			return 1;
+		if (wd_json_is_obj(data))
+			return looks_like_n8n(doc, data);
+		v = data;
+	}
+	if (!wd_json_is_arr(v) || wd_json_size(v) == 0)
+		return 0;
+	WD_JSON_ARR_FOREACH(v, i, e)
+	{
+		if (!looks_like_n8n(doc, e))
+			return 0;
+		if (i >= 3)
+			break;
+	}
+	return 1;
+}
+
 static int looks_like_nodered_array(const wd_json_doc *doc, const wd_json_val *arr)
 {
 	const wd_json_val *n;
@@ -75,7 +102,7 @@ wd_detect_result wd_import_detect(const wd_json_doc *doc, const char *path,
 			*platform = WD_PLATFORM_NODERED;
 			return WD_DETECT_COMPANION;
 		}
-		if (looks_like_n8n(doc, root)) {
+		if (looks_like_n8n_any(doc, root)) {
 			*platform = WD_PLATFORM_N8N;
 			return WD_DETECT_EXPORT;
 		}
@@ -85,6 +112,10 @@ wd_detect_result wd_import_detect(const wd_json_doc *doc, const char *path,
 			return WD_DETECT_EXPORT;
 		}
 		return WD_DETECT_UNKNOWN;
+	}
+	if (looks_like_n8n_any(doc, root)) {
+		*platform = WD_PLATFORM_N8N;
+		return WD_DETECT_EXPORT;
 	}
 	if (looks_like_nodered_array(doc, root)) {
 		*platform = WD_PLATFORM_NODERED;

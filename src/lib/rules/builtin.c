@@ -474,10 +474,21 @@ static wd_status check_cleartext(const wd_model *m, wd_findings *out)
 		const wd_component *c;
 		char ev[300];
 		if (t->comp >= m->ncomps || (t->flags & (WD_TARGET_TLS | WD_TARGET_DYNAMIC)) ||
-		    !(t->flags & WD_TARGET_EXTERNAL) || !cleartext_scheme(t->scheme))
+		    !cleartext_scheme(t->scheme))
 			continue;
 		c = &m->comps[t->comp];
 		if (c->flags & WD_COMP_DISABLED)
+			continue;
+		if (!t->host.len && wd_str_eq_c(t->scheme, "ftp")) {
+			/* the server is in a credential: say so rather than guess */
+			rc = wd_findings_add(out, m, R("WD-TLS-002"), WD_SEV_MEDIUM, comp_app(m, t->comp),
+			                     t->comp, t->loc, "ftp", "ftp",
+			                     "'%.*s' uses plain FTP: the password and files cross the "
+			                     "network unencrypted (the server is set in its credential)",
+			                     NAMEF(c));
+			continue;
+		}
+		if (!(t->flags & WD_TARGET_EXTERNAL))
 			continue;
 		snprintf(ev, sizeof(ev), "%.*s://%.*s", (int)t->scheme.len, t->scheme.ptr,
 		         (int)(t->host.len > 200 ? 200 : t->host.len), t->host.ptr);
