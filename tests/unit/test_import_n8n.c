@@ -668,8 +668,9 @@ static void test_files_tls_errors(void **state)
 	/* three HTTP URLs, and the FTP node in (default) plain FTP mode */
 	assert_int_equal(m->ntargets, 4);
 	assert_int_equal(m->targets[0].flags & WD_TARGET_EXTERNAL, 0);
-	assert_true(wd_str_eq_c(m->targets[3].scheme, "ftp"));
-	assert_int_equal(m->targets[3].host.len, 0);
+	assert_true(wd_str_eq_c(m->targets[2].scheme, "ftp"));
+	assert_int_equal(m->targets[2].comp, comp_named(m, "Ftp"));
+	assert_int_equal(m->targets[2].host.len, 0);
 	wd_model_free(m);
 }
 
