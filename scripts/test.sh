@@ -1,10 +1,15 @@
 #!/usr/bin/env bash
-# Quick start, part 2: install what is missing, build with warnings as errors, run every test.
-# WARDEN_PRESET=asan runs the same suite under AddressSanitizer + UBSan.
+# Quick start, part 2: install what is missing, build with warnings as errors,
+# and run every test: once in the dev build, once under AddressSanitizer +
+# UndefinedBehaviorSanitizer with leak detection (the asan preset).
+# WARDEN_PRESET=dev (or asan, release) runs a single preset.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
-preset="${WARDEN_PRESET:-dev}"
-cmake --preset "$preset" >/dev/null
-cmake --build "build/$preset"
-ctest --preset "$preset" -j"$(nproc)"
+presets="${WARDEN_PRESET:-dev asan}"
+for preset in $presets; do
+	echo "== $preset =="
+	cmake --preset "$preset" >/dev/null
+	cmake --build "build/$preset"
+	ctest --preset "$preset" -j"$(nproc)"
+done

@@ -156,7 +156,8 @@ wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f
 		order[i].key = ((uint64_t)f->items[i].loc.doc << 32) | f->items[i].loc.val;
 		order[i].idx = i;
 	}
-	qsort(order, f->n, sizeof(*order), cmp_loc);
+	if (f->n > 1)
+		qsort(order, f->n, sizeof(*order), cmp_loc);
 	wd_buf_init(&ptr, 1 << 16);
 	for (k = 0; k < f->n; k++) {
 		const wd_finding *x = &f->items[order[k].idx];
@@ -203,7 +204,8 @@ wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f
 	}
 	wd_buf_release(&ptr);
 	free(order);
-	qsort(r->findings + first, r->nfindings - first, sizeof(*r->findings), cmp_finding);
+	if (r->nfindings > first)
+		qsort(r->findings + first, r->nfindings - first, sizeof(*r->findings), cmp_finding);
 	return WD_OK;
 oom:
 	wd_buf_release(&ptr);
@@ -370,7 +372,8 @@ static wd_status walk_dir(walker *w, const char *path, const struct stat *st)
 	}
 	closedir(d);
 	if (rc == WD_OK) {
-		qsort(names, n, sizeof(*names), cmp_names);
+		if (n > 1)
+			qsort(names, n, sizeof(*names), cmp_names);
 		if (wd_grow((void **)&w->stack, &w->stack_cap, w->depth + 1, sizeof(*w->stack)) != WD_OK)
 			rc = WD_ENOMEM;
 	}
