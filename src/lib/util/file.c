@@ -54,6 +54,18 @@ wd_status wd_read_file(const char *path, uint64_t max_size, char **out, size_t *
 		if (len + 1 == cap) {
 			char *p;
 			if (cap - 1 >= max_size) {
+				/* full at the limit: only more data (not EOF) is over it */
+				char extra;
+				ssize_t more;
+				do
+					more = read(fd, &extra, 1);
+				while (more < 0 && errno == EINTR);
+				if (more == 0)
+					break;
+				if (more < 0) {
+					rc = wd_error_set(err, WD_EIO, "read failed: %s", strerror(errno));
+					goto out;
+				}
 				rc = wd_error_set(err, WD_ELIMIT, "file grew over the limit of %llu bytes",
 				                  (unsigned long long)max_size);
 				goto out;
