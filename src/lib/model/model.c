@@ -473,10 +473,14 @@ static wd_class class_of_name(wd_str n)
 		{"fullname", WD_CLASS_PII},        {"telefon", WD_CLASS_PII},
 		{"adresse", WD_CLASS_PII},         {"correo", WD_CLASS_PII},
 	};
-	size_t i;
+	char low[128];
+	size_t i, len = n.len < sizeof(low) ? n.len : sizeof(low);
 
+	/* lower-case once, then plain substring searches */
+	for (i = 0; i < len; i++)
+		low[i] = ascii_lower(n.ptr[i]);
 	for (i = 0; i < sizeof(table) / sizeof(*table); i++)
-		if (wd_str_find_ci(n, table[i].needle) >= 0)
+		if (wd_str_find(wd_str_make(low, len), table[i].needle) >= 0)
 			return table[i].cls;
 	return WD_CLASS_NONE;
 }

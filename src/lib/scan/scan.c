@@ -282,25 +282,58 @@ typedef struct walker {
 	job *jobs;
 	size_t njobs, jobs_cap;
 	const wd_scan_opts *opts;
-	devino *seen;          /* directories and files already visited */
-	size_t nseen, seen_cap;
+	devino *seen;          /* open-addressing set of visited files and folders */
+	size_t nseen, seen_cap; /* seen_cap: a power of two, or 0 */
 	devino *stack;         /* directories on the current path */
 	size_t depth, stack_cap;
 	uint32_t max_depth;
 } walker;
 
+static size_t devino_slot(const devino *d, size_t cap)
+{
+	uint64_t k[2] = {(uint64_t)d->dev, (uint64_t)d->ino};
+
+	return (size_t)wd_hash64(k, sizeof(k), 0) & (cap - 1);
+}
+
+/* 1 if st was visited before; otherwise records it (when add) and returns 0.
+ * (dev 0, ino 0) marks an empty slot; no real file has both zero. */
 static int seen_before(walker *w, const struct stat *st, int add)
 {
-	size_t i;
+	devino d;
+	size_t h;
 
-	for (i = 0; i < w->nseen; i++)
-		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
-			return 1;
-	if (add && wd_grow((void **)&w->seen, &w->seen_cap, w->nseen + 1, sizeof(*w->seen)) == WD_OK) {
-		w->seen[w->nseen].dev = st->st_dev;
-		w->seen[w->nseen].ino = st->st_ino;
-		w->nseen++;
+	d.dev = st->st_dev;
+	d.ino = st->st_ino;
+	if (w->seen_cap) {
+		for (h = devino_slot(&d, w->seen_cap); w->seen[h].dev || w->seen[h].ino;
+		     h = (h + 1) & (w->seen_cap - 1))
+			if (w->seen[h].dev == d.dev && w->seen[h].ino == d.ino)
+				return 1;
 	}
+	if (!add)
+		return 0;
+	if ((w->nseen + 1) * 2 > w->seen_cap) {
+		size_t ncap = w->seen_cap ? w->seen_cap * 2 : 1024, i;
+		devino *n = calloc(ncap, sizeof(*n));
+		if (!n)
+			return 0; /* out of memory: at worst a file is read twice */
+		for (i = 0; i < w->seen_cap; i++) {
+			if (!w->seen[i].dev && !w->seen[i].ino)
+				continue;
+			for (h = devino_slot(&w->seen[i], ncap); n[h].dev || n[h].ino; h = (h + 1) & (ncap - 1))
+				;
+			n[h] = w->seen[i];
+		}
+		free(w->seen);
+		w->seen = n;
+		w->seen_cap = ncap;
+	}
+	for (h = devino_slot(&d, w->seen_cap); w->seen[h].dev || w->seen[h].ino;
+	     h = (h + 1) & (w->seen_cap - 1))
+		;
+	w->seen[h] = d;
+	w->nseen++;
 	return 0;
 }
 
