@@ -182,6 +182,33 @@ const char *wd_buf_cstr(const wd_buf *b);
  */
 wd_status wd_grow(void **items, size_t *cap, size_t need, size_t elem_size);
 
+/* ---- hash multimap ---------------------------------------------------- */
+
+/*
+ * Open-addressing multimap from a 64-bit hash to a uint32_t value (an index
+ * into the caller's own table). Callers verify each candidate against their
+ * real keys, so collisions cost time, never correctness. The one hash table
+ * of libwarden: string maps, compound keys and sets are built on it.
+ */
+typedef struct wd_hmap {
+	uint64_t *keys;
+	uint32_t *vals;     /* UINT32_MAX = empty slot */
+	size_t cap;         /* power of two, or 0 */
+	size_t n;
+} wd_hmap;
+
+#define WD_HMAP_INIT {NULL, NULL, 0, 0}
+#define WD_HMAP_START SIZE_MAX
+
+void wd_hmap_release(wd_hmap *h);
+/* Add (key, val); duplicates are kept. WD_ENOMEM leaves h as it was. */
+wd_status wd_hmap_put(wd_hmap *h, uint64_t key, uint32_t val);
+/*
+ * Iterate the values stored under key: start with *slot = WD_HMAP_START;
+ * returns UINT32_MAX when there are no more.
+ */
+uint32_t wd_hmap_next(const wd_hmap *h, uint64_t key, size_t *slot);
+
 /* ---- hashing ---------------------------------------------------------- */
 
 /* 64-bit FNV-1a, for hash tables (not for security). */

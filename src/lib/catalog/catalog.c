@@ -20,8 +20,7 @@ struct wd_catalog {
 	wd_json_doc *doc;
 	wd_catalog_entry *entries;
 	size_t n;
-	uint32_t *table;       /* entry index + 1; 0 = empty */
-	size_t table_size;     /* power of two */
+	wd_hmap exact;         /* hash of (platform, type) -> entry index */
 };
 
 const char *wd_dest_name(wd_dest d)
@@ -114,16 +113,13 @@ static wd_status parse_entry(const wd_json_doc *doc, const wd_json_val *o, wd_ca
 
 static const wd_catalog_entry *find_exact(const wd_catalog *c, wd_platform p, wd_str type)
 {
-	size_t mask = c->table_size - 1, h;
+	size_t slot = WD_HMAP_START;
+	uint32_t i;
 
-	if (!c->table_size)
-		return NULL;
-	h = (size_t)key_hash(p, type) & mask;
-	while (c->table[h]) {
-		const wd_catalog_entry *e = &c->entries[c->table[h] - 1];
-		if (e->platform == p && !e->prefix && wd_str_eq(e->type, type))
+	while ((i = wd_hmap_next(&c->exact, key_hash(p, type), &slot)) != WD_NONE) {
+		const wd_catalog_entry *e = &c->entries[i];
+		if (e->platform == p && wd_str_eq(e->type, type))
 			return e;
-		h = (h + 1) & mask;
 	}
 	return NULL;
 }
@@ -149,11 +145,7 @@ wd_status wd_catalog_load(wd_catalog **out, const char *json, size_t len, wd_err
 		goto fail;
 	}
 	c->entries = calloc(wd_json_size(entries) + 1, sizeof(*c->entries));
-	c->table_size = 16;
-	while (c->table_size < wd_json_size(entries) * 2)
-		c->table_size *= 2;
-	c->table = calloc(c->table_size, sizeof(uint32_t));
-	if (!c->entries || !c->table) {
+	if (!c->entries) {
 		rc = wd_error_set(err, WD_ENOMEM, "out of memory");
 		goto fail;
 	}
@@ -164,16 +156,16 @@ wd_status wd_catalog_load(wd_catalog **out, const char *json, size_t len, wd_err
 		if (rc != WD_OK)
 			goto fail;
 		if (!e->prefix) {
-			size_t h;
 			if (find_exact(c, e->platform, e->type)) {
 				rc = wd_error_set(err, WD_EFORMAT, "catalog entry %zu repeats type %.*s", i,
 				                  (int)e->type.len, e->type.ptr);
 				goto fail;
 			}
-			h = (size_t)key_hash(e->platform, e->type) & (c->table_size - 1);
-			while (c->table[h])
-				h = (h + 1) & (c->table_size - 1);
-			c->table[h] = (uint32_t)(c->n + 1);
+			if (wd_hmap_put(&c->exact, key_hash(e->platform, e->type), (uint32_t)c->n) !=
+			    WD_OK) {
+				rc = wd_error_set(err, WD_ENOMEM, "out of memory");
+				goto fail;
+			}
 		}
 		c->n++;
 	}
@@ -190,7 +182,7 @@ void wd_catalog_free(wd_catalog *c)
 		return;
 	wd_json_free(c->doc);
 	free(c->entries);
-	free(c->table);
+	wd_hmap_release(&c->exact);
 	free(c);
 }
 

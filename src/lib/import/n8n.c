@@ -421,78 +421,6 @@ size_t wd_n8n_scan_expr(wd_str text, int python, ref_fn fn, void *ctx)
 
 /* ---- small tables ------------------------------------------------------------------ */
 
-/*
- * Open-addressing multimap from a 64-bit hash to a uint32 value. Callers
- * verify candidates against the real data, so collisions cost time only.
- */
-typedef struct hmap {
-	uint64_t *keys;
-	uint32_t *vals; /* WD_NONE = empty slot */
-	size_t cap;     /* power of two, or 0 */
-	size_t n;
-} hmap;
-
-static void hmap_release(hmap *h)
-{
-	free(h->keys);
-	free(h->vals);
-	memset(h, 0, sizeof(*h));
-}
-
-static wd_status hmap_put(hmap *h, uint64_t key, uint32_t val)
-{
-	size_t i, mask;
-
-	if ((h->n + 1) * 2 > h->cap) {
-		size_t ncap = h->cap ? h->cap * 2 : 64, k;
-		uint64_t *nk = malloc(ncap * sizeof(*nk));
-		uint32_t *nv = malloc(ncap * sizeof(*nv));
-		if (!nk || !nv) {
-			free(nk);
-			free(nv);
-			return WD_ENOMEM;
-		}
-		memset(nv, 0xff, ncap * sizeof(*nv));
-		for (k = 0; k < h->cap; k++) {
-			if (h->vals[k] == WD_NONE)
-				continue;
-			for (i = h->keys[k] & (ncap - 1); nv[i] != WD_NONE; i = (i + 1) & (ncap - 1))
-				;
-			nk[i] = h->keys[k];
-			nv[i] = h->vals[k];
-		}
-		free(h->keys);
-		free(h->vals);
-		h->keys = nk;
-		h->vals = nv;
-		h->cap = ncap;
-	}
-	mask = h->cap - 1;
-	for (i = key & mask; h->vals[i] != WD_NONE; i = (i + 1) & mask)
-		;
-	h->keys[i] = key;
-	h->vals[i] = val;
-	h->n++;
-	return WD_OK;
-}
-
-/* Iterate the values stored under key: start with *slot = SIZE_MAX. */
-static uint32_t hmap_next(const hmap *h, uint64_t key, size_t *slot)
-{
-	size_t mask = h->cap - 1, i;
-
-	if (h->cap == 0)
-		return WD_NONE;
-	i = *slot == SIZE_MAX ? (key & mask) : ((*slot + 1) & mask);
-	for (; h->vals[i] != WD_NONE; i = (i + 1) & mask) {
-		if (h->keys[i] == key) {
-			*slot = i;
-			return h->vals[i];
-		}
-	}
-	return WD_NONE;
-}
-
 static uint64_t hash_str(wd_str s, uint64_t seed)
 {
 	return wd_hash64(s.ptr ? s.ptr : "", s.len, seed);
@@ -506,11 +434,11 @@ typedef struct importer {
 	wd_json_doc *jd;
 	wd_error *err;
 	uint32_t app;
-	hmap names;     /* node name -> component (first of that name), per app */
-	hmap creds;     /* (type, id or name) -> credential, whole model */
-	hmap refs;      /* (comp, kind, src, path) -> ref, per app */
-	hmap fields;    /* (comp, name) -> field, per app */
-	hmap exprs;     /* (src, dst) -> EXPR edge, per app */
+	wd_hmap names;     /* node name -> component (first of that name), per app */
+	wd_hmap creds;     /* (type, id or name) -> credential, whole model */
+	wd_hmap refs;      /* (comp, kind, src, path) -> ref, per app */
+	wd_hmap fields;    /* (comp, name) -> field, per app */
+	wd_hmap exprs;     /* (src, dst) -> EXPR edge, per app */
 	/* the expression being scanned */
 	uint32_t comp;
 	wd_loc loc;
@@ -617,7 +545,7 @@ static wd_status index_names(importer *im)
 
 		if (!name.ptr)
 			continue;
-		rc = hmap_put(&im->names, hash_str(name, 1), i);
+		rc = wd_hmap_put(&im->names, hash_str(name, 1), i);
 		if (rc != WD_OK)
 			return rc;
 	}
@@ -628,12 +556,12 @@ static wd_status index_names(importer *im)
 static uint32_t find_name(const importer *im, wd_str name)
 {
 	uint64_t h = hash_str(name, 1);
-	size_t slot = SIZE_MAX;
+	size_t slot = WD_HMAP_START;
 	uint32_t c, best = WD_NONE;
 
 	if (!name.ptr)
 		return WD_NONE;
-	while ((c = hmap_next(&im->names, h, &slot)) != WD_NONE)
+	while ((c = wd_hmap_next(&im->names, h, &slot)) != WD_NONE)
 		if (wd_str_eq(im->m->comps[c].name, name) && (best == WD_NONE || c < best))
 			best = c;
 	return best;
@@ -665,14 +593,14 @@ static wd_str last_segment(wd_str path)
 static wd_status add_field(importer *im, uint32_t comp, wd_str name, wd_loc loc)
 {
 	uint64_t h = hash_str(name, (uint64_t)comp * 0x9e3779b97f4a7c15ULL + 7);
-	size_t slot = SIZE_MAX;
+	size_t slot = WD_HMAP_START;
 	uint32_t fi;
 	wd_field f;
 	wd_status rc;
 
 	if (!name.len)
 		return WD_OK;
-	while ((fi = hmap_next(&im->fields, h, &slot)) != WD_NONE)
+	while ((fi = wd_hmap_next(&im->fields, h, &slot)) != WD_NONE)
 		if (im->m->fields[fi].comp == comp && wd_str_eq(im->m->fields[fi].name, name))
 			return WD_OK;
 	memset(&f, 0, sizeof(f));
@@ -683,20 +611,20 @@ static wd_status add_field(importer *im, uint32_t comp, wd_str name, wd_loc loc)
 	rc = wd_model_add_field(im->m, &f);
 	if (rc != WD_OK)
 		return rc;
-	return hmap_put(&im->fields, h, (uint32_t)(im->m->nfields - 1));
+	return wd_hmap_put(&im->fields, h, (uint32_t)(im->m->nfields - 1));
 }
 
 static wd_status add_expr_edge(importer *im, uint32_t src, uint32_t dst, wd_loc loc)
 {
 	uint64_t h = ((uint64_t)src << 32 | dst) * 0x9e3779b97f4a7c15ULL;
-	size_t slot = SIZE_MAX;
+	size_t slot = WD_HMAP_START;
 	uint32_t v;
 	wd_edge e;
 	wd_status rc;
 
 	if (src == dst)
 		return WD_OK;
-	while ((v = hmap_next(&im->exprs, h, &slot)) != WD_NONE)
+	while ((v = wd_hmap_next(&im->exprs, h, &slot)) != WD_NONE)
 		if (im->m->edges[v].from == src && im->m->edges[v].to == dst)
 			return WD_OK;
 	memset(&e, 0, sizeof(e));
@@ -708,7 +636,7 @@ static wd_status add_expr_edge(importer *im, uint32_t src, uint32_t dst, wd_loc 
 	rc = wd_model_add_edge(im->m, &e);
 	if (rc != WD_OK)
 		return rc;
-	return hmap_put(&im->exprs, h, (uint32_t)(im->m->nedges - 1));
+	return wd_hmap_put(&im->exprs, h, (uint32_t)(im->m->nedges - 1));
 }
 
 /* Scanner callback: dedupe, store the ref, its field and its implicit edge. */
@@ -718,7 +646,7 @@ static void on_ref(void *ctx, wd_ref_kind kind, wd_str node, wd_str path)
 	wd_model *m = im->m;
 	uint32_t src = WD_NONE, ri;
 	uint64_t h;
-	size_t slot = SIZE_MAX;
+	size_t slot = WD_HMAP_START;
 	wd_ref r;
 	wd_status rc;
 
@@ -727,7 +655,7 @@ static void on_ref(void *ctx, wd_ref_kind kind, wd_str node, wd_str path)
 	if (kind == WD_REF_NODE)
 		src = find_name(im, node);
 	h = hash_str(path, ((uint64_t)im->comp << 32 | src) ^ ((uint64_t)kind << 60));
-	while ((ri = hmap_next(&im->refs, h, &slot)) != WD_NONE) {
+	while ((ri = wd_hmap_next(&im->refs, h, &slot)) != WD_NONE) {
 		const wd_ref *o = &m->refs[ri];
 		if (o->comp == im->comp && o->kind == kind && o->src == src &&
 		    wd_str_eq(o->path, path))
@@ -749,7 +677,7 @@ static void on_ref(void *ctx, wd_ref_kind kind, wd_str node, wd_str path)
 	}
 	rc = wd_model_add_ref(m, &r);
 	if (rc == WD_OK)
-		rc = hmap_put(&im->refs, h, (uint32_t)(m->nrefs - 1));
+		rc = wd_hmap_put(&im->refs, h, (uint32_t)(m->nrefs - 1));
 	if (rc == WD_OK && (kind == WD_REF_INPUT || kind == WD_REF_NODE)) {
 		m->comps[im->comp].flags |= WD_COMP_INPUT_USED;
 		if (!wd_str_starts_with(r.path, "binary"))
@@ -1087,12 +1015,12 @@ static wd_status add_cred_use(importer *im, uint32_t comp, wd_str type, wd_str i
 	wd_model *m = im->m;
 	wd_str key = id.len ? id : name;
 	uint64_t h = hash_str(key, hash_str(type, 3)) ^ (id.len ? 0 : 1);
-	size_t slot = SIZE_MAX;
+	size_t slot = WD_HMAP_START;
 	uint32_t ci;
 	wd_credential cr;
 	wd_status rc;
 
-	while ((ci = hmap_next(&im->creds, h, &slot)) != WD_NONE) {
+	while ((ci = wd_hmap_next(&im->creds, h, &slot)) != WD_NONE) {
 		const wd_credential *o = &m->creds[ci];
 		if (wd_str_eq(o->type, type) && (id.len ? wd_str_eq(o->id, id)
 		                                        : (!o->id.len && wd_str_eq(o->name, name))))
@@ -1107,7 +1035,7 @@ static wd_status add_cred_use(importer *im, uint32_t comp, wd_str type, wd_str i
 	cr.loc = loc_of(im, v);
 	rc = wd_model_add_credential(m, &cr, &ci);
 	if (rc == WD_OK)
-		rc = hmap_put(&im->creds, h, ci);
+		rc = wd_hmap_put(&im->creds, h, ci);
 	if (rc == WD_OK)
 		rc = wd_model_add_cred_use(m, comp, ci);
 	return rc;
@@ -1403,10 +1331,10 @@ static wd_status import_array(importer *im, const wd_json_val *arr, size_t *foun
 		if (rc != WD_OK)
 			return rc;
 		(*found)++;
-		hmap_release(&im->names);
-		hmap_release(&im->refs);
-		hmap_release(&im->fields);
-		hmap_release(&im->exprs);
+		wd_hmap_release(&im->names);
+		wd_hmap_release(&im->refs);
+		wd_hmap_release(&im->fields);
+		wd_hmap_release(&im->exprs);
 	}
 	return WD_OK;
 }
@@ -1452,10 +1380,10 @@ wd_status wd_import_n8n(wd_model *m, uint32_t doc, const wd_import_opts *opts, w
 	}
 	if (rc == WD_OK && found == 0)
 		rc = fail_at(&im, root, WD_EFORMAT, "no workflow with a \"nodes\" array");
-	hmap_release(&im.names);
-	hmap_release(&im.creds);
-	hmap_release(&im.refs);
-	hmap_release(&im.fields);
-	hmap_release(&im.exprs);
+	wd_hmap_release(&im.names);
+	wd_hmap_release(&im.creds);
+	wd_hmap_release(&im.refs);
+	wd_hmap_release(&im.fields);
+	wd_hmap_release(&im.exprs);
 	return rc;
 }

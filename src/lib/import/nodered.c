@@ -74,13 +74,6 @@ typedef struct nr_group {
 	uint32_t seq;       /* z groups: 1-based number for the name suffix */
 } nr_group;
 
-/* Open-addressing table from a string to a uint32_t, keys borrowed. */
-typedef struct nr_map {
-	wd_str *keys;
-	uint32_t *vals;
-	size_t cap;         /* power of two, 0 = empty */
-} nr_map;
-
 typedef struct nr_ctx {
 	wd_model *m;
 	uint32_t doc;
@@ -92,8 +85,8 @@ typedef struct nr_ctx {
 	size_t nnodes;
 	nr_group *groups;
 	size_t ngroups, groups_cap;
-	nr_map ids;         /* node id -> node index (first occurrence) */
-	nr_map zs;          /* unknown z value -> group index */
+	wd_hmap ids;        /* hash of node id -> node index */
+	wd_hmap zs;         /* hash of unknown z value -> group index */
 	uint32_t nrefs;     /* refs added for the current component */
 	uint32_t lookups;   /* typed-input lookups for the current component */
 	uint32_t sub_edges; /* edges expanded from subflow definitions so far */
@@ -102,57 +95,36 @@ typedef struct nr_ctx {
 
 /* ---- small helpers --------------------------------------------------------------- */
 
-static int map_init(nr_map *mp, size_t n)
+static uint64_t str_hash(wd_str s)
 {
-	size_t cap = 16;
-
-	while (cap < n * 2 + 1)
-		cap <<= 1;
-	mp->keys = calloc(cap, sizeof(*mp->keys));
-	mp->vals = calloc(cap, sizeof(*mp->vals));
-	mp->cap = cap;
-	return mp->keys && mp->vals;
+	return wd_hash64(s.ptr ? s.ptr : "", s.len, 0);
 }
 
-static void map_release(nr_map *mp)
+/* The first node whose id is s (WD_NONE if none). Linear probing returns
+ * equal keys in insertion order, so the first occurrence wins. */
+static uint32_t node_by_id(const nr_ctx *x, wd_str s)
 {
-	free(mp->keys);
-	free(mp->vals);
-	memset(mp, 0, sizeof(*mp));
-}
+	size_t slot = WD_HMAP_START;
+	uint32_t v;
 
-/* Index of key's slot: the one holding key, or the empty one to use. */
-static size_t map_slot(const nr_map *mp, wd_str key)
-{
-	size_t i = (size_t)wd_hash64(key.ptr, key.len, 0) & (mp->cap - 1);
-
-	while (mp->keys[i].ptr && !wd_str_eq(mp->keys[i], key))
-		i = (i + 1) & (mp->cap - 1);
-	return i;
-}
-
-static uint32_t map_get(const nr_map *mp, wd_str key)
-{
-	size_t i;
-
-	if (!mp->cap || !key.ptr)
+	if (!s.ptr)
 		return WD_NONE;
-	i = map_slot(mp, key);
-	return mp->keys[i].ptr ? mp->vals[i] : WD_NONE;
+	while ((v = wd_hmap_next(&x->ids, str_hash(s), &slot)) != WD_NONE)
+		if (wd_str_eq(x->nodes[v].id, s))
+			return v;
+	return WD_NONE;
 }
 
-/* Insert unless present (first wins). The table never fills: cap > 2n. */
-static void map_put(nr_map *mp, wd_str key, uint32_t val)
+/* The z group for an unknown z value (WD_NONE if none yet). */
+static uint32_t zgroup_by_key(const nr_ctx *x, wd_str key)
 {
-	size_t i;
+	size_t slot = WD_HMAP_START;
+	uint32_t v;
 
-	if (!mp->cap || !key.ptr)
-		return;
-	i = map_slot(mp, key);
-	if (!mp->keys[i].ptr) {
-		mp->keys[i] = key;
-		mp->vals[i] = val;
-	}
+	while ((v = wd_hmap_next(&x->zs, str_hash(key), &slot)) != WD_NONE)
+		if (x->groups[v].node == WD_NONE && wd_str_eq(x->groups[v].z, key))
+			return v;
+	return WD_NONE;
 }
 
 static const char *doc_path(const nr_ctx *x)
@@ -186,7 +158,7 @@ static int is_truthy(const nr_ctx *x, const wd_json_val *v)
 /* The node whose id is s, as a component index (WD_NONE if none). */
 static uint32_t comp_by_id(const nr_ctx *x, wd_str s)
 {
-	uint32_t n = map_get(&x->ids, s);
+	uint32_t n = node_by_id(x, s);
 
 	return n == WD_NONE ? WD_NONE : x->nodes[n].comp;
 }
@@ -306,11 +278,10 @@ static wd_status classify(nr_ctx *x, const wd_json_val *arr)
 	}
 	x->nnodes = n;
 
-	if (!map_init(&x->ids, n) || !map_init(&x->zs, n))
-		return wd_error_set(x->err, WD_ENOMEM, "out of memory");
 	for (i = 0; i < n; i++)
-		if (x->nodes[i].id.len)
-			map_put(&x->ids, x->nodes[i].id, (uint32_t)i);
+		if (x->nodes[i].id.len &&
+		    wd_hmap_put(&x->ids, str_hash(x->nodes[i].id), (uint32_t)i) != WD_OK)
+			return wd_error_set(x->err, WD_ENOMEM, "out of memory");
 
 	/* Tabs and subflows first, in document order: they own a group each. */
 	for (i = 0; i < n; i++) {
@@ -336,7 +307,7 @@ static wd_status classify(nr_ctx *x, const wd_json_val *arr)
 		if (nd->role != ROLE_FLOW && nd->role != ROLE_CONFIG)
 			continue;
 		if (nd->z.len) {
-			uint32_t c = map_get(&x->ids, nd->z);
+			uint32_t c = node_by_id(x, nd->z);
 			if (c != WD_NONE && (x->nodes[c].role == ROLE_TAB ||
 			                     x->nodes[c].role == ROLE_SUBFLOW))
 				owner = x->nodes[c].group;
@@ -347,12 +318,13 @@ static wd_status classify(nr_ctx *x, const wd_json_val *arr)
 				continue;
 			/* Unknown z, or an old export's flow node without z. */
 			key = nd->z.len ? nd->z : wd_str_make("", 0);
-			owner = map_get(&x->zs, key);
+			owner = zgroup_by_key(x, key);
 			if (owner == WD_NONE) {
 				if ((st = add_group(x, WD_NONE, key, &owner)))
 					return st;
 				x->groups[owner].seq = ++zseq;
-				map_put(&x->zs, key, owner);
+				if (wd_hmap_put(&x->zs, str_hash(key), owner) != WD_OK)
+					return wd_error_set(x->err, WD_ENOMEM, "out of memory");
 			}
 		} else if (x->nodes[x->groups[owner].node].disabled) {
 			nd->disabled = 1;
@@ -713,7 +685,7 @@ static wd_status id_list_edges(nr_ctx *x, uint32_t comp, const wd_json_val *list
 static wd_status subflow_edges(nr_ctx *x, const nr_node *nd)
 {
 	wd_str sid = wd_str_make(nd->type.ptr + 8, nd->type.len - 8);
-	uint32_t s = map_get(&x->ids, sid);
+	uint32_t s = node_by_id(x, sid);
 	const wd_json_val *ports, *port, *w, *wl = wd_json_get(x->jd, nd->obj, "wires");
 	size_t i, j, k;
 	wd_status st;
@@ -789,7 +761,7 @@ static wd_status config_edges(nr_ctx *x, const nr_node *nd)
 		    wd_str_eq_c(key, "z") || wd_str_eq_c(key, "type") || wd_str_eq_c(key, "g"))
 			continue;
 		val = wd_json_str(x->jd, v);
-		n = map_get(&x->ids, val);
+		n = node_by_id(x, val);
 		if (n == WD_NONE || x->nodes[n].role != ROLE_CONFIG || x->nodes[n].comp == nd->comp)
 			continue;
 		if ((st = edge(x, nd->comp, x->nodes[n].comp, WD_EDGE_CONFIG, 0, key, v)))
@@ -923,7 +895,7 @@ static wd_status code_refs(nr_ctx *x, uint32_t comp, wd_str code, const wd_json_
 static int uses_config(const nr_ctx *x, const wd_json_val *o, const char *key)
 {
 	wd_str id = wd_json_get_str(x->jd, o, key);
-	uint32_t n = map_get(&x->ids, id);
+	uint32_t n = node_by_id(x, id);
 
 	return id.len && n != WD_NONE && x->nodes[n].role == ROLE_CONFIG;
 }
@@ -1078,7 +1050,7 @@ static void websocket_server(nr_ctx *x, const nr_node *nd)
 
 	if (!wd_json_is_str(sv) || !sv->len)
 		return;
-	n = map_get(&x->ids, wd_json_str(x->jd, sv));
+	n = node_by_id(x, wd_json_str(x->jd, sv));
 	if (n == WD_NONE || !wd_str_eq_c(x->nodes[n].type, "websocket-listener"))
 		return;
 	x->m->comps[nd->comp].flags |= WD_COMP_PUBLIC;
@@ -1334,8 +1306,8 @@ wd_status wd_import_nodered(wd_model *m, uint32_t doc, const wd_import_opts *opt
 	st = WD_OK;
 out:
 	wd_buf_release(&x.tmp);
-	map_release(&x.ids);
-	map_release(&x.zs);
+	wd_hmap_release(&x.ids);
+	wd_hmap_release(&x.zs);
 	free(x.nodes);
 	free(x.groups);
 	return st;

@@ -282,58 +282,32 @@ typedef struct walker {
 	job *jobs;
 	size_t njobs, jobs_cap;
 	const wd_scan_opts *opts;
-	devino *seen;          /* open-addressing set of visited files and folders */
-	size_t nseen, seen_cap; /* seen_cap: a power of two, or 0 */
+	devino *seen;          /* visited files and folders ... */
+	size_t nseen, seen_cap;
+	wd_hmap seen_index;    /* ... found by hash of (device, inode) */
 	devino *stack;         /* directories on the current path */
 	size_t depth, stack_cap;
 	uint32_t max_depth;
 } walker;
 
-static size_t devino_slot(const devino *d, size_t cap)
-{
-	uint64_t k[2] = {(uint64_t)d->dev, (uint64_t)d->ino};
-
-	return (size_t)wd_hash64(k, sizeof(k), 0) & (cap - 1);
-}
-
-/* 1 if st was visited before; otherwise records it (when add) and returns 0.
- * (dev 0, ino 0) marks an empty slot; no real file has both zero. */
+/* 1 if st was visited before; otherwise records it (when add) and returns 0. */
 static int seen_before(walker *w, const struct stat *st, int add)
 {
-	devino d;
-	size_t h;
+	uint64_t k[2] = {(uint64_t)st->st_dev, (uint64_t)st->st_ino};
+	uint64_t h = wd_hash64(k, sizeof(k), 0);
+	size_t slot = WD_HMAP_START;
+	uint32_t i;
 
-	d.dev = st->st_dev;
-	d.ino = st->st_ino;
-	if (w->seen_cap) {
-		for (h = devino_slot(&d, w->seen_cap); w->seen[h].dev || w->seen[h].ino;
-		     h = (h + 1) & (w->seen_cap - 1))
-			if (w->seen[h].dev == d.dev && w->seen[h].ino == d.ino)
-				return 1;
+	while ((i = wd_hmap_next(&w->seen_index, h, &slot)) != UINT32_MAX)
+		if (w->seen[i].dev == st->st_dev && w->seen[i].ino == st->st_ino)
+			return 1;
+	/* out of memory: at worst a file is read twice */
+	if (add && wd_grow((void **)&w->seen, &w->seen_cap, w->nseen + 1, sizeof(*w->seen)) == WD_OK &&
+	    wd_hmap_put(&w->seen_index, h, (uint32_t)w->nseen) == WD_OK) {
+		w->seen[w->nseen].dev = st->st_dev;
+		w->seen[w->nseen].ino = st->st_ino;
+		w->nseen++;
 	}
-	if (!add)
-		return 0;
-	if ((w->nseen + 1) * 2 > w->seen_cap) {
-		size_t ncap = w->seen_cap ? w->seen_cap * 2 : 1024, i;
-		devino *n = calloc(ncap, sizeof(*n));
-		if (!n)
-			return 0; /* out of memory: at worst a file is read twice */
-		for (i = 0; i < w->seen_cap; i++) {
-			if (!w->seen[i].dev && !w->seen[i].ino)
-				continue;
-			for (h = devino_slot(&w->seen[i], ncap); n[h].dev || n[h].ino; h = (h + 1) & (ncap - 1))
-				;
-			n[h] = w->seen[i];
-		}
-		free(w->seen);
-		w->seen = n;
-		w->seen_cap = ncap;
-	}
-	for (h = devino_slot(&d, w->seen_cap); w->seen[h].dev || w->seen[h].ino;
-	     h = (h + 1) & (w->seen_cap - 1))
-		;
-	w->seen[h] = d;
-	w->nseen++;
 	return 0;
 }
 
@@ -613,6 +587,7 @@ wd_status wd_scan_paths(wd_scan_result *r, const char *const *paths, size_t npat
 		free(w.jobs[i].path);
 	free(w.jobs);
 	free(w.seen);
+	wd_hmap_release(&w.seen_index);
 	free(w.stack);
 	return rc;
 }
