@@ -355,6 +355,14 @@ uint32_t wd_model_find_by_name(const wd_model *m, uint32_t app, wd_str name);
 wd_status wd_model_reach(const wd_model *m, const uint8_t *start, uint8_t *out);
 
 /*
+ * The same from all starts at once, labelling each reached component with
+ * the start that reaches it first (breadth-first from every start together,
+ * so the nearest start; ties go to the lower index): label[i] = start index
+ * + 1, or 0 when unreached. label has m->ncomps entries. O(nodes + edges).
+ */
+wd_status wd_model_reach_label(const wd_model *m, const uint8_t *start, uint32_t *label);
+
+/*
  * Shortest data path from `from` to `to`: writes up to max component indices
  * (from .. to) into path and their count into *n; WD_ENOTFOUND if none.
  */

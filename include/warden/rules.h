@@ -30,6 +30,16 @@ int wd_severity_parse(const char *s);
 
 struct wd_findings;
 
+/*
+ * What every check gets: the finished model and facts derived from it once
+ * per run. entry_of[i] is 1 + the index of an unauthenticated public entry
+ * point whose data reaches component i (the nearest one), 0 if none.
+ */
+typedef struct wd_rule_ctx {
+	const wd_model *m;
+	const uint32_t *entry_of;
+} wd_rule_ctx;
+
 typedef struct wd_rule {
 	const char *id;            /* WD-AREA-NNN */
 	const char *title;
@@ -41,7 +51,7 @@ typedef struct wd_rule {
 	const char *why;           /* one paragraph: the risk in plain words */
 	const char *fix_n8n;       /* where to click in the n8n editor */
 	const char *fix_nodered;   /* where to click in the Node-RED editor */
-	wd_status (*check)(const wd_model *m, struct wd_findings *out);
+	wd_status (*check)(const wd_rule_ctx *cx, struct wd_findings *out);
 } wd_rule;
 
 /* The built-in rules, in a stable order. */

@@ -676,13 +676,13 @@ oom:
 	return WD_ENOMEM;
 }
 
-wd_status wd_model_reach(const wd_model *m, const uint8_t *start, uint8_t *out)
+wd_status wd_model_reach_label(const wd_model *m, const uint8_t *start, uint32_t *label)
 {
 	uint32_t *off, *adj, *queue;
 	size_t head = 0, tail = 0, i;
 	wd_status rc;
 
-	memset(out, 0, m->ncomps);
+	memset(label, 0, m->ncomps * sizeof(*label));
 	if (m->ncomps == 0)
 		return WD_OK;
 	rc = build_adj(m, &off, &adj);
@@ -696,7 +696,7 @@ wd_status wd_model_reach(const wd_model *m, const uint8_t *start, uint8_t *out)
 	}
 	for (i = 0; i < m->ncomps; i++) {
 		if (start[i]) {
-			out[i] = 1;
+			label[i] = (uint32_t)i + 1;
 			queue[tail++] = (uint32_t)i;
 		}
 	}
@@ -704,8 +704,8 @@ wd_status wd_model_reach(const wd_model *m, const uint8_t *start, uint8_t *out)
 		uint32_t u = queue[head++], k;
 		for (k = off[u]; k < off[u + 1]; k++) {
 			uint32_t v = adj[k];
-			if (!out[v]) {
-				out[v] = 1;
+			if (!label[v]) {
+				label[v] = label[u];
 				queue[tail++] = v;
 			}
 		}
@@ -714,6 +714,21 @@ wd_status wd_model_reach(const wd_model *m, const uint8_t *start, uint8_t *out)
 	free(off);
 	free(adj);
 	return WD_OK;
+}
+
+wd_status wd_model_reach(const wd_model *m, const uint8_t *start, uint8_t *out)
+{
+	uint32_t *label = malloc((m->ncomps + 1) * sizeof(*label));
+	size_t i;
+	wd_status rc;
+
+	if (!label)
+		return WD_ENOMEM;
+	rc = wd_model_reach_label(m, start, label);
+	for (i = 0; rc == WD_OK && i < m->ncomps; i++)
+		out[i] = label[i] != 0;
+	free(label);
+	return rc;
 }
 
 wd_status wd_model_path(const wd_model *m, uint32_t from, uint32_t to, uint32_t *path,

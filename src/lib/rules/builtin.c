@@ -51,54 +51,6 @@ static uint32_t comp_app(const wd_model *m, uint32_t i)
 	return u != WD_NONE ? m->comps[u].app : WD_NONE;
 }
 
-/* An entry point anyone on the internet can call without a credential. */
-static int open_entry(const wd_component *c)
-{
-	return (c->flags & WD_COMP_PUBLIC) && active_comp(c) &&
-	       (c->auth == WD_AUTH_NONE || c->auth == WD_AUTH_UNKNOWN ||
-	        c->auth == WD_AUTH_EXTERNAL || c->auth == WD_AUTH_DYNAMIC);
-}
-
-/*
- * Components reachable from open entry points; out[i] is the index of one
- * such entry + 1 (0 = not reached). Caller frees.
- */
-static wd_status tainted_from_entries(const wd_model *m, uint32_t **out)
-{
-	uint8_t *start, *reach;
-	uint32_t *src;
-	size_t i, j;
-	wd_status rc = WD_OK;
-
-	*out = NULL;
-	src = calloc(m->ncomps + 1, sizeof(*src));
-	start = calloc(m->ncomps + 1, 1);
-	reach = calloc(m->ncomps + 1, 1);
-	if (!src || !start || !reach) {
-		rc = WD_ENOMEM;
-		goto out;
-	}
-	/* per entry, so each reached component can name the entry behind it */
-	for (i = 0; i < m->ncomps; i++) {
-		if (!open_entry(&m->comps[i]))
-			continue;
-		memset(start, 0, m->ncomps);
-		start[i] = 1;
-		rc = wd_model_reach(m, start, reach);
-		if (rc != WD_OK)
-			goto out;
-		for (j = 0; j < m->ncomps; j++)
-			if (reach[j] && !src[j])
-				src[j] = (uint32_t)i + 1;
-	}
-	*out = src;
-	src = NULL;
-out:
-	free(src);
-	free(start);
-	free(reach);
-	return rc;
-}
 
 /* "Webhook -> Code -> Run" for messages, at most 6 hops shown. */
 static void path_text(const wd_model *m, uint32_t from, uint32_t to, char *buf, size_t cap)
@@ -144,8 +96,9 @@ static uint32_t validator_after(const wd_model *m, uint32_t entry)
 	return WD_NONE;
 }
 
-static wd_status check_entry_auth(const wd_model *m, wd_findings *out)
+static wd_status check_entry_auth(const wd_rule_ctx *cx, wd_findings *out)
 {
+	const wd_model *m = cx->m;
 	size_t i;
 	wd_status rc;
 
@@ -208,14 +161,13 @@ static int is_code(const wd_component *c)
 	return c->kind == WD_KIND_CODE || cat_has(c, WD_CAT_CODE) || is_shell(c);
 }
 
-static wd_status check_injection_exec(const wd_model *m, wd_findings *out)
+static wd_status check_injection_exec(const wd_rule_ctx *cx, wd_findings *out)
 {
-	uint32_t *src;
+	const wd_model *m = cx->m;
+	const uint32_t *src = cx->entry_of;
 	size_t i;
-	wd_status rc = tainted_from_entries(m, &src);
+	wd_status rc = WD_OK;
 
-	if (rc != WD_OK)
-		return rc;
 	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
 		const wd_component *c = &m->comps[i];
 		char path[512];
@@ -234,14 +186,14 @@ static wd_status check_injection_exec(const wd_model *m, wd_findings *out)
 		                     NAMEF(&m->comps[src[i] - 1]),
 		                     is_shell(c) ? "the command" : "the code", NAMEF(c), path);
 	}
-	free(src);
 	return rc;
 }
 
 /* ---- WD-CODE-001 / 002: code and shell execution nodes ------------------------------- */
 
-static wd_status check_code_nodes(const wd_model *m, wd_findings *out)
+static wd_status check_code_nodes(const wd_rule_ctx *cx, wd_findings *out)
 {
+	const wd_model *m = cx->m;
 	size_t i;
 	wd_status rc = WD_OK;
 
@@ -271,14 +223,13 @@ static wd_status check_code_nodes(const wd_model *m, wd_findings *out)
 
 /* ---- WD-INJ-002: SQL built from expressions ----------------------------------------- */
 
-static wd_status check_sql(const wd_model *m, wd_findings *out)
+static wd_status check_sql(const wd_rule_ctx *cx, wd_findings *out)
 {
-	uint32_t *src;
+	const wd_model *m = cx->m;
+	const uint32_t *src = cx->entry_of;
 	size_t i;
-	wd_status rc = tainted_from_entries(m, &src);
+	wd_status rc = WD_OK;
 
-	if (rc != WD_OK)
-		return rc;
 	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
 		const wd_component *c = &m->comps[i];
 		char path[512] = "";
@@ -302,20 +253,18 @@ static wd_status check_sql(const wd_model *m, wd_findings *out)
 			                     NAMEF(c));
 		}
 	}
-	free(src);
 	return rc;
 }
 
 /* ---- WD-INJ-003: public chat reaches an AI agent with powerful tools ----------------- */
 
-static wd_status check_ai_agent_tools(const wd_model *m, wd_findings *out)
+static wd_status check_ai_agent_tools(const wd_rule_ctx *cx, wd_findings *out)
 {
-	uint32_t *src;
+	const wd_model *m = cx->m;
+	const uint32_t *src = cx->entry_of;
 	size_t i, j;
-	wd_status rc = tainted_from_entries(m, &src);
+	wd_status rc = WD_OK;
 
-	if (rc != WD_OK)
-		return rc;
 	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
 		const wd_component *a = &m->comps[i];
 		char tools[400];
@@ -351,20 +300,18 @@ static wd_status check_ai_agent_tools(const wd_model *m, wd_findings *out)
 		                     "injection) into using its tools with side effects: %s",
 		                     NAMEF(&m->comps[src[i] - 1]), NAMEF(a), tools);
 	}
-	free(src);
 	return rc;
 }
 
 /* ---- WD-HTTP-001: request URL built from untrusted input (SSRF) ----------------------- */
 
-static wd_status check_dynamic_url(const wd_model *m, wd_findings *out)
+static wd_status check_dynamic_url(const wd_rule_ctx *cx, wd_findings *out)
 {
-	uint32_t *src;
+	const wd_model *m = cx->m;
+	const uint32_t *src = cx->entry_of;
 	size_t i;
-	wd_status rc = tainted_from_entries(m, &src);
+	wd_status rc = WD_OK;
 
-	if (rc != WD_OK)
-		return rc;
 	for (i = 0; i < m->ntargets && rc == WD_OK; i++) {
 		const wd_target *t = &m->targets[i];
 		const wd_component *c;
@@ -383,20 +330,18 @@ static wd_status check_dynamic_url(const wd_model *m, wd_findings *out)
 		                     "services",
 		                     NAMEF(c), NAMEF(&m->comps[src[t->comp] - 1]), path);
 	}
-	free(src);
 	return rc;
 }
 
 /* ---- WD-FS-001: filesystem access ---------------------------------------------------- */
 
-static wd_status check_fs(const wd_model *m, wd_findings *out)
+static wd_status check_fs(const wd_rule_ctx *cx, wd_findings *out)
 {
-	uint32_t *src;
+	const wd_model *m = cx->m;
+	const uint32_t *src = cx->entry_of;
 	size_t i;
-	wd_status rc = tainted_from_entries(m, &src);
+	wd_status rc = WD_OK;
 
-	if (rc != WD_OK)
-		return rc;
 	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
 		const wd_component *c = &m->comps[i];
 		wd_severity sev = WD_SEV_LOW;
@@ -411,7 +356,6 @@ static wd_status check_fs(const wd_model *m, wd_findings *out)
 		                                   : ", with a path built from workflow data")
 		                         : "");
 	}
-	free(src);
 	return rc;
 }
 
@@ -427,8 +371,9 @@ static uint32_t config_user(const wd_model *m, uint32_t cfg)
 	return WD_NONE;
 }
 
-static wd_status check_tls(const wd_model *m, wd_findings *out)
+static wd_status check_tls(const wd_rule_ctx *cx, wd_findings *out)
 {
+	const wd_model *m = cx->m;
 	size_t i;
 	wd_status rc = WD_OK;
 
@@ -464,8 +409,9 @@ static int cleartext_scheme(wd_str s)
 	       wd_str_eq_c(s, "ldap") || wd_str_eq_c(s, "amqp") || wd_str_eq_c(s, "redis");
 }
 
-static wd_status check_cleartext(const wd_model *m, wd_findings *out)
+static wd_status check_cleartext(const wd_rule_ctx *cx, wd_findings *out)
 {
+	const wd_model *m = cx->m;
 	size_t i;
 	wd_status rc = WD_OK;
 
@@ -766,8 +712,9 @@ static void walk_params(sec_walk *w, const wd_json_val *v, wd_str key, int depth
 	}
 }
 
-static wd_status check_hardcoded_secrets(const wd_model *m, wd_findings *out)
+static wd_status check_hardcoded_secrets(const wd_rule_ctx *cx, wd_findings *out)
 {
+	const wd_model *m = cx->m;
 	size_t i;
 
 	for (i = 0; i < m->ncomps; i++) {
@@ -822,8 +769,9 @@ static wd_status check_hardcoded_secrets(const wd_model *m, wd_findings *out)
 
 /* ---- WD-SEC-002: plaintext Node-RED credentials file ---------------------------------------- */
 
-static wd_status check_plaintext_credfile(const wd_model *m, wd_findings *out)
+static wd_status check_plaintext_credfile(const wd_rule_ctx *cx, wd_findings *out)
 {
+	const wd_model *m = cx->m;
 	size_t i, n = 0;
 	wd_loc first = WD_LOC_NONE;
 
@@ -845,8 +793,9 @@ static wd_status check_plaintext_credfile(const wd_model *m, wd_findings *out)
 
 /* ---- WD-DATA-001: pinned execution data ------------------------------------------------------ */
 
-static wd_status check_pindata(const wd_model *m, wd_findings *out)
+static wd_status check_pindata(const wd_rule_ctx *cx, wd_findings *out)
 {
+	const wd_model *m = cx->m;
 	size_t i;
 
 	for (i = 0; i < m->napps; i++) {
@@ -868,8 +817,9 @@ static wd_status check_pindata(const wd_model *m, wd_findings *out)
 
 /* ---- WD-COMP-001 / 002 / 003: community, custom and unknown node types ------------------------ */
 
-static wd_status check_components(const wd_model *m, wd_findings *out)
+static wd_status check_components(const wd_rule_ctx *cx, wd_findings *out)
 {
+	const wd_model *m = cx->m;
 	size_t i;
 	wd_status rc = WD_OK;
 
@@ -905,8 +855,9 @@ static wd_status check_components(const wd_model *m, wd_findings *out)
 
 /* ---- WD-LOG-001 / 002: error handling and execution logging (n8n) ----------------------------- */
 
-static wd_status check_logging(const wd_model *m, wd_findings *out)
+static wd_status check_logging(const wd_rule_ctx *cx, wd_findings *out)
 {
+	const wd_model *m = cx->m;
 	size_t i, j;
 	wd_status rc = WD_OK;
 
@@ -943,8 +894,9 @@ static wd_status check_logging(const wd_model *m, wd_findings *out)
 
 /* ---- WD-ACL-001: any workflow may call this one (n8n callerPolicy) ---------------------------- */
 
-static wd_status check_caller_policy(const wd_model *m, wd_findings *out)
+static wd_status check_caller_policy(const wd_rule_ctx *cx, wd_findings *out)
 {
+	const wd_model *m = cx->m;
 	size_t i, j;
 
 	for (i = 0; i < m->napps; i++) {

@@ -118,18 +118,40 @@ void wd_redact(wd_str s, wd_buf *out)
 	wd_buf_puts(out, "****");
 }
 
+/* An entry point anyone on the internet can call without a credential. */
+static int open_entry(const wd_component *c)
+{
+	return (c->flags & WD_COMP_PUBLIC) && !(c->flags & WD_COMP_DISABLED) &&
+	       (c->auth == WD_AUTH_NONE || c->auth == WD_AUTH_UNKNOWN ||
+	        c->auth == WD_AUTH_EXTERNAL || c->auth == WD_AUTH_DYNAMIC);
+}
+
 wd_status wd_rules_run(const wd_model *m, wd_findings *out)
 {
 	size_t n, i;
 	const wd_rule *rules = wd_rules_builtin(&n);
+	wd_rule_ctx cx;
+	uint8_t *start = calloc(m->ncomps + 1, 1);
+	uint32_t *entry_of = calloc(m->ncomps + 1, sizeof(*entry_of));
+	wd_status rc = WD_OK;
 
-	for (i = 0; i < n; i++) {
-		wd_status rc;
+	if (!start || !entry_of) {
+		rc = WD_ENOMEM;
+		goto out;
+	}
+	/* which components untrusted public input reaches, computed once */
+	for (i = 0; i < m->ncomps; i++)
+		start[i] = (uint8_t)open_entry(&m->comps[i]);
+	rc = wd_model_reach_label(m, start, entry_of);
+	cx.m = m;
+	cx.entry_of = entry_of;
+	for (i = 0; i < n && rc == WD_OK; i++) {
 		if (!rules[i].check)
 			continue; /* reported by a sibling rule's check */
-		rc = rules[i].check(m, out);
-		if (rc != WD_OK)
-			return rc;
+		rc = rules[i].check(&cx, out);
 	}
-	return WD_OK;
+out:
+	free(start);
+	free(entry_of);
+	return rc;
 }
