@@ -448,27 +448,19 @@ static wd_status check_cleartext(const wd_rule_ctx *cx, wd_findings *out)
 
 /* ---- WD-SEC-001: hard-coded credentials in parameters (simple check) --------------------- */
 
-typedef struct token_prefix {
+/*
+ * Known token shapes, found by a fixed prefix (indexed by its first two
+ * bytes) and checked by a matcher that returns the token's extent. A first
+ * cut: the detection engine (Vectorscan, a rules file) replaces this.
+ */
+typedef struct token_prefix token_prefix;
+typedef int (*token_match)(const token_prefix *tp, wd_str s, size_t i, size_t *start,
+                           size_t *end);
+struct token_prefix {
 	const char *prefix;
 	size_t min_tail;
 	const char *what;
-} token_prefix;
-
-static const token_prefix prefixes[] = {
-	{"sk-proj-", 20, "OpenAI API key"},      {"sk-ant-", 20, "Anthropic API key"},
-	{"sk-", 32, "API secret key"},           {"sk_live_", 16, "Stripe secret key"},
-	{"rk_live_", 16, "Stripe restricted key"}, {"xoxb-", 16, "Slack bot token"},
-	{"xoxp-", 16, "Slack user token"},       {"xoxa-", 16, "Slack token"},
-	{"ghp_", 30, "GitHub token"},            {"gho_", 30, "GitHub OAuth token"},
-	{"ghs_", 30, "GitHub token"},            {"github_pat_", 30, "GitHub token"},
-	{"glpat-", 20, "GitLab token"},          {"AKIA", 16, "AWS access key id"},
-	{"AIza", 35, "Google API key"},          {"shpat_", 32, "Shopify token"},
-	{"SG.", 40, "SendGrid API key"},         {"pat-na1-", 30, "HubSpot token"},
-	{"pat-eu1-", 30, "HubSpot token"},       {"hf_", 30, "Hugging Face token"},
-	{"gsk_", 40, "Groq API key"},            {"-----BEGIN", 20, "private key"},
-	{"hooks.slack.com/services/T", 20, "Slack webhook URL"},
-	{"discord.com/api/webhooks/", 30, "Discord webhook URL"},
-	{"discordapp.com/api/webhooks/", 30, "Discord webhook URL"},
+	token_match match;
 };
 
 static int token_char(char c)
@@ -477,17 +469,184 @@ static int token_char(char c)
 	       c == '_' || c == '-' || c == '/' || c == '.' || c == '+' || c == '=';
 }
 
+static int b64url_char(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+	       c == '_' || c == '-';
+}
+
+static int alnum(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* prefix + at least min_tail token characters, not glued to a word before */
+static int match_plain(const token_prefix *tp, wd_str s, size_t i, size_t *start, size_t *end)
+{
+	size_t pl = strlen(tp->prefix), j;
+
+	if (i > 0 && alnum(s.ptr[i - 1]))
+		return 0;
+	for (j = i + pl; j < s.len && token_char(s.ptr[j]); j++)
+		;
+	if (j - i - pl < tp->min_tail)
+		return 0;
+	*start = i;
+	*end = j;
+	return 1;
+}
+
+/* URL fragments (webhook URLs): no boundary needed before them */
+static int match_url(const token_prefix *tp, wd_str s, size_t i, size_t *start, size_t *end)
+{
+	size_t pl = strlen(tp->prefix), j;
+
+	for (j = i + pl; j < s.len && token_char(s.ptr[j]); j++)
+		;
+	if (j - i - pl < tp->min_tail)
+		return 0;
+	*start = i;
+	*end = j;
+	return 1;
+}
+
+static int match_pem(const token_prefix *tp, wd_str s, size_t i, size_t *start, size_t *end)
+{
+	(void)tp;
+	if (wd_str_find(wd_str_make(s.ptr + i, s.len - i), "PRIVATE KEY") < 0)
+		return 0;
+	*start = i;
+	*end = s.len;
+	return 1;
+}
+
+/* header.payload.signature, each base64url, the first two JSON objects */
+static int match_jwt(const token_prefix *tp, wd_str s, size_t i, size_t *start, size_t *end)
+{
+	size_t j = i, seg;
+
+	(void)tp;
+	if (i > 0 && alnum(s.ptr[i - 1]))
+		return 0;
+	for (seg = 0; seg < 3; seg++) {
+		size_t from = j;
+		if (seg == 1 && (s.len - j < 3 || memcmp(s.ptr + j, "eyJ", 3) != 0))
+			return 0;
+		while (j < s.len && b64url_char(s.ptr[j]))
+			j++;
+		if (j - from < 10)
+			return 0;
+		if (seg < 2) {
+			if (j >= s.len || s.ptr[j] != '.')
+				return 0;
+			j++;
+		}
+	}
+	*start = i;
+	*end = j;
+	return 1;
+}
+
+/* Telegram bot tokens: 8-10 digits ':' 'AA' and 33 more characters */
+static int match_telegram(const token_prefix *tp, wd_str s, size_t i, size_t *start,
+                          size_t *end)
+{
+	size_t d = i, j;
+
+	(void)tp;
+	while (d > 0 && s.ptr[d - 1] >= '0' && s.ptr[d - 1] <= '9' && i - d < 11)
+		d--;
+	/* standalone, or right after "bot" as in api.telegram.org/bot<token>/ */
+	if (i - d < 8 || i - d > 10 ||
+	    (d > 0 && alnum(s.ptr[d - 1]) && !(d >= 3 && memcmp(s.ptr + d - 3, "bot", 3) == 0)))
+		return 0;
+	for (j = i + 1; j < s.len && b64url_char(s.ptr[j]); j++)
+		;
+	if (j - i - 1 < 35)
+		return 0;
+	*start = d;
+	*end = j;
+	return 1;
+}
+
+static const token_prefix prefixes[] = {
+	{"sk-proj-", 20, "OpenAI API key", match_plain},
+	{"sk-ant-", 20, "Anthropic API key", match_plain},
+	{"sk-", 32, "API secret key", match_plain},
+	{"sk_live_", 16, "Stripe secret key", match_plain},
+	{"rk_live_", 16, "Stripe restricted key", match_plain},
+	{"xoxb-", 16, "Slack bot token", match_plain},
+	{"xoxp-", 16, "Slack user token", match_plain},
+	{"xoxa-", 16, "Slack token", match_plain},
+	{"ghp_", 30, "GitHub token", match_plain},
+	{"gho_", 30, "GitHub OAuth token", match_plain},
+	{"ghs_", 30, "GitHub token", match_plain},
+	{"github_pat_", 30, "GitHub token", match_plain},
+	{"glpat-", 20, "GitLab token", match_plain},
+	{"AKIA", 16, "AWS access key id", match_plain},
+	{"AIza", 35, "Google API key", match_plain},
+	{"shpat_", 32, "Shopify token", match_plain},
+	{"SG.", 40, "SendGrid API key", match_plain},
+	{"pat-na1-", 30, "HubSpot token", match_plain},
+	{"pat-eu1-", 30, "HubSpot token", match_plain},
+	{"hf_", 30, "Hugging Face token", match_plain},
+	{"gsk_", 40, "Groq API key", match_plain},
+	{"Bearer ", 20, "bearer token", match_plain},
+	{"eyJ", 0, "JSON Web Token", match_jwt},
+	{":AA", 0, "Telegram bot token", match_telegram},
+	{"-----BEGIN", 0, "private key", match_pem},
+	{"hooks.slack.com/services/T", 20, "Slack webhook URL", match_url},
+	{"discord.com/api/webhooks/", 30, "Discord webhook URL", match_url},
+	{"discordapp.com/api/webhooks/", 30, "Discord webhook URL", match_url},
+};
+
+/*
+ * Placeholders and references, not secrets: template words, brackets and
+ * braces, shell or platform variables, text in other scripts ("your Feishu
+ * app token" in Chinese), and bare identifiers such as BRIGHT_DATA_API_KEY
+ * or my_api_key that name a value instead of holding it.
+ */
 static int looks_placeholder(wd_str v)
 {
 	static const char *const words[] = {"your", "xxxx", "<", "changeme", "example_", "placeholder",
-	                                    "insert", "replace", "dummy", "****", "...", "{{", "${",
-	                                    "$env", "$credentials", "@parameters", "redacted", "todo"};
-	size_t i;
+	                                    "insert", "replace", "dummy", "****", "...", "{", "$",
+	                                    "@parameters", "redacted", "censored", "todo", "undefined",
+	                                    "[", "here", "null"};
+	size_t i, upper = 0, lower = 0, digit = 0, under = 0, other = 0, seg = 0, max_seg = 0;
+	wd_str t = v;
 
 	for (i = 0; i < sizeof(words) / sizeof(*words); i++)
 		if (wd_str_find_ci(v, words[i]) >= 0)
 			return 1;
-	return 0;
+	if (wd_str_starts_with(t, "Bearer ")) {
+		t.ptr += 7;
+		t.len -= 7;
+	}
+	for (i = 0; i < t.len; i++) {
+		unsigned char c = (unsigned char)t.ptr[i];
+		if (c >= 0x80)
+			return 1; /* tokens are ASCII; this is prose */
+		if (c >= 'A' && c <= 'Z')
+			upper++;
+		else if (c >= 'a' && c <= 'z')
+			lower++;
+		else if (c >= '0' && c <= '9')
+			digit++;
+		else if (c == '_' || c == '-')
+			under++;
+		else
+			other++;
+		seg = (c == '_' || c == '-') ? 0 : seg + 1;
+		if (seg > max_seg)
+			max_seg = seg;
+	}
+	if (digit || other)
+		return 0;
+	/* API_KEY_NAME, my_api_key (words joined by separators), or a short
+	 * word like apiKey; a long run of letters may be a real token */
+	if (((!lower && upper && under) || (!upper && lower && under)) && max_seg <= 10)
+		return 1;
+	return t.len <= 12 && !under;
 }
 
 /* Prefix lengths and, per first two bytes, which prefixes start with them
@@ -507,7 +666,8 @@ static void init_prefixes(void)
 	}
 }
 
-/* Find a known token shape in s; returns the prefix entry and sets *at. */
+/* Find a known token shape in s that is not a placeholder; returns the
+ * prefix entry and the token's extent. */
 static const token_prefix *find_token(wd_str s, size_t *at, size_t *len)
 {
 	size_t i;
@@ -519,28 +679,27 @@ static const token_prefix *find_token(wd_str s, size_t *at, size_t *len)
 		uint32_t cand = first_two[(unsigned char)s.ptr[i] |
 		                          ((unsigned)(unsigned char)s.ptr[i + 1] << 8)];
 		while (cand) {
-			size_t k = (size_t)__builtin_ctz(cand), pl = prefix_len[k], j;
+			size_t k = (size_t)__builtin_ctz(cand), pl = prefix_len[k], from, to;
 			const token_prefix *tp = &prefixes[k];
 			cand &= cand - 1;
-			if (s.len - i < pl + tp->min_tail || memcmp(s.ptr + i, tp->prefix, pl) != 0)
+			if (s.len - i < pl || memcmp(s.ptr + i, tp->prefix, pl) != 0 ||
+			    !tp->match(tp, s, i, &from, &to))
 				continue;
-			/* token boundary before the prefix (not for URL fragments) */
-			if (i > 0 && token_char(s.ptr[i - 1]) && tp->prefix[0] != 'h' &&
-			    tp->prefix[0] != 'd' && tp->prefix[0] != '-')
+			if (looks_placeholder(wd_str_make(s.ptr + from, to - from)))
 				continue;
-			if (tp->prefix[0] == '-') {
-				if (wd_str_find(wd_str_make(s.ptr + i, s.len - i), "PRIVATE KEY") < 0)
-					continue;
-				*at = i;
-				*len = s.len - i;
-				return tp;
+			if (tp->match == match_plain && wd_str_eq_c(wd_str_c(tp->prefix), "Bearer ")) {
+				/* name the provider when the bearer token has a known shape */
+				size_t sat, slen;
+				const token_prefix *inner =
+					find_token(wd_str_make(s.ptr + from + pl, to - from - pl), &sat, &slen);
+				if (inner) {
+					*at = from + pl + sat;
+					*len = slen;
+					return inner;
+				}
 			}
-			for (j = i + pl; j < s.len && token_char(s.ptr[j]); j++)
-				;
-			if (j - i - pl < tp->min_tail)
-				continue;
-			*at = i;
-			*len = j - i;
+			*at = from;
+			*len = to - from;
 			return tp;
 		}
 	}
@@ -626,7 +785,8 @@ static int secret_like(wd_str v, int strong_key)
 typedef struct sec_walk {
 	const wd_model *m;
 	wd_findings *out;
-	uint32_t comp;
+	uint32_t comp;      /* WD_NONE: walking an app's pinned data */
+	uint32_t app;
 	uint32_t doc;
 	const wd_json_doc *jd;
 	int found;
@@ -636,19 +796,29 @@ typedef struct sec_walk {
 static void report_secret(sec_walk *w, const wd_json_val *v, wd_str secret, const char *what,
                           wd_str key)
 {
-	const wd_component *c = &w->m->comps[w->comp];
 	wd_buf red;
 	char keyc[80];
+	wd_loc loc = wd_model_loc(w->m, w->doc, v);
 
 	if (w->rc != WD_OK || w->found >= 8)
 		return;
 	wd_buf_init(&red, 256);
 	wd_redact(secret, &red);
 	snprintf(keyc, sizeof(keyc), "%.*s", (int)(key.len > 60 ? 60 : key.len), key.ptr ? key.ptr : "");
-	w->rc = wd_findings_add(w->out, w->m, R("WD-SEC-001"), WD_SEV_HIGH, comp_app(w->m, w->comp), w->comp,
-	                        wd_model_loc(w->m, w->doc, v), wd_buf_cstr(&red), keyc,
-	                        "'%.*s' has a hard-coded %s%s%s%s in its parameters", NAMEF(c), what,
-	                        keyc[0] ? " (in '" : "", keyc, keyc[0] ? "')" : "");
+	if (w->comp != WD_NONE) {
+		const wd_component *c = &w->m->comps[w->comp];
+		w->rc = wd_findings_add(w->out, w->m, R("WD-SEC-001"), WD_SEV_HIGH,
+		                        comp_app(w->m, w->comp), w->comp, loc, wd_buf_cstr(&red), keyc,
+		                        "'%.*s' has a hard-coded %s%s%s%s in its parameters", NAMEF(c),
+		                        what, keyc[0] ? " (in '" : "", keyc, keyc[0] ? "')" : "");
+	} else {
+		const wd_app *a = &w->m->apps[w->app];
+		w->rc = wd_findings_add(w->out, w->m, R("WD-SEC-001"), WD_SEV_HIGH, w->app, WD_NONE, loc,
+		                        wd_buf_cstr(&red), keyc,
+		                        "the pinned data of '%.*s' holds a captured %s%s%s%s",
+		                        (int)a->name.len, a->name.ptr, what, keyc[0] ? " (in '" : "",
+		                        keyc, keyc[0] ? "')" : "");
+	}
 	wd_buf_release(&red);
 	w->found++;
 }
@@ -663,11 +833,8 @@ static void check_string(sec_walk *w, const wd_json_val *v, wd_str key)
 		return;
 	tp = find_token(s, &at, &len);
 	if (tp) {
-		wd_str tok = wd_str_make(s.ptr + at, len);
-		if (!looks_placeholder(tok)) {
-			report_secret(w, v, tok, tp->what, key);
-			return;
-		}
+		report_secret(w, v, wd_str_make(s.ptr + at, len), tp->what, key);
+		return;
 	}
 	if (key.len && sensitive_key(key) && secret_like(s, 1))
 		report_secret(w, v, s, "credential", key);
@@ -727,8 +894,26 @@ static wd_status check_hardcoded_secrets(const wd_rule_ctx *cx, wd_findings *out
 		w.m = m;
 		w.out = out;
 		w.comp = (uint32_t)i;
+		w.app = c->app;
 		w.doc = c->params.doc;
 		w.jd = wd_model_json(m, c->params.doc);
+		walk_params(&w, p, WD_STR_NULL, 0);
+		if (w.rc != WD_OK)
+			return w.rc;
+	}
+	/* tokens captured in pinned data (cookies, Authorization headers) */
+	for (i = 0; i < m->napps; i++) {
+		const wd_json_val *p = wd_model_val(m, m->apps[i].pindata_loc);
+		sec_walk w;
+		if (!p)
+			continue;
+		memset(&w, 0, sizeof(w));
+		w.m = m;
+		w.out = out;
+		w.comp = WD_NONE;
+		w.app = (uint32_t)i;
+		w.doc = m->apps[i].pindata_loc.doc;
+		w.jd = wd_model_json(m, w.doc);
 		walk_params(&w, p, WD_STR_NULL, 0);
 		if (w.rc != WD_OK)
 			return w.rc;
