@@ -83,6 +83,10 @@ static const rule_case cases[] = {
 
 	/* WD-INJ-001 */
 	{"public webhook -> code", "a.json", WF(HOOK "," CODE("Run"), MAIN("Hook", "Run"), ERRWF),
+	 "WD-INJ-001", 1, WD_SEV_MEDIUM},
+	{"public webhook -> code that evals", "a.json",
+	 WF(HOOK "," NODE("c", "Run", "n8n-nodes-base.code", "\"jsCode\":\"return eval($json.body.expr);\""),
+	    MAIN("Hook", "Run"), ERRWF),
 	 "WD-INJ-001", 1, WD_SEV_HIGH},
 	{"schedule -> code", "a.json", WF(SCHED "," CODE("Run"), MAIN("Every day", "Run"), ERRWF),
 	 "WD-INJ-001", 0, -1},
@@ -298,7 +302,7 @@ static const rule_case cases[] = {
 	 "[{\"id\":\"t1\",\"type\":\"tab\",\"label\":\"API\"},"
 	 "{\"id\":\"a\",\"type\":\"http in\",\"z\":\"t1\",\"url\":\"/x\",\"method\":\"post\",\"wires\":[[\"b\"]]},"
 	 "{\"id\":\"b\",\"type\":\"function\",\"z\":\"t1\",\"func\":\"return msg;\",\"wires\":[[]]}]",
-	 "WD-INJ-001", 1, WD_SEV_HIGH},
+	 "WD-INJ-001", 1, WD_SEV_MEDIUM},
 	{"node-red http in is runtime-protected only", "flows.json",
 	 "[{\"id\":\"t1\",\"type\":\"tab\",\"label\":\"API\"},"
 	 "{\"id\":\"a\",\"type\":\"http in\",\"z\":\"t1\",\"url\":\"/x\",\"method\":\"post\",\"wires\":[[]]}]",

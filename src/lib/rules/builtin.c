@@ -161,6 +161,27 @@ static int is_code(const wd_component *c)
 	return c->kind == WD_KIND_CODE || cat_has(c, WD_CAT_CODE) || is_shell(c);
 }
 
+/*
+ * Calls in code that turn data into code, commands, files or requests. A
+ * Code node that only reshapes items is far less exposed than one that
+ * evals, spawns or reads paths; the severity says which.
+ */
+static const char *dangerous_sink(wd_str code)
+{
+	static const char *const sinks[] = {
+		"eval(", "new Function", "Function(", "child_process", "execSync", "spawn(",
+		"exec(", "require(", "import(", "process.env", "fs.", "readFile", "writeFile",
+		"vm.run", "os.system", "subprocess", "__import__", "open(", "$executeCommand",
+		"this.helpers.httpRequest", "fetch(", "axios",
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(sinks) / sizeof(*sinks); i++)
+		if (wd_str_find(code, sinks[i]) >= 0)
+			return sinks[i];
+	return NULL;
+}
+
 static wd_status check_injection_exec(const wd_rule_ctx *cx, wd_findings *out)
 {
 	const wd_model *m = cx->m;
@@ -171,6 +192,7 @@ static wd_status check_injection_exec(const wd_rule_ctx *cx, wd_findings *out)
 	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
 		const wd_component *c = &m->comps[i];
 		char path[512];
+		const char *sink = NULL;
 		wd_severity sev;
 		if (!active_comp(c) || !src[i] || src[i] - 1 == i || !is_code(c))
 			continue;
@@ -179,12 +201,23 @@ static wd_status check_injection_exec(const wd_rule_ctx *cx, wd_findings *out)
 		if (cat_has(c, WD_CAT_AI_TOOL) && !is_shell(c) && !cat_has(c, WD_CAT_CODE))
 			continue;
 		path_text(m, src[i] - 1, (uint32_t)i, path, sizeof(path));
-		sev = is_shell(c) ? WD_SEV_CRITICAL : WD_SEV_HIGH;
-		rc = wd_findings_add(out, m, R("WD-INJ-001"), sev, c->app, (uint32_t)i,
-		                     c->code_loc.doc != WD_NONE ? c->code_loc : c->loc, path, "",
-		                     "anyone who can call '%.*s' controls the input of %s '%.*s' (%s)",
-		                     NAMEF(&m->comps[src[i] - 1]),
-		                     is_shell(c) ? "the command" : "the code", NAMEF(c), path);
+		if (is_shell(c)) {
+			sev = WD_SEV_CRITICAL;
+		} else {
+			sink = dangerous_sink(c->code);
+			sev = sink ? WD_SEV_HIGH : WD_SEV_MEDIUM;
+		}
+		{
+			/* "eval(" reads as "eval()" */
+			int sl = sink ? (int)strlen(sink) : 0, paren = sl && sink[sl - 1] == '(';
+			rc = wd_findings_add(
+				out, m, R("WD-INJ-001"), sev, c->app, (uint32_t)i,
+				c->code_loc.doc != WD_NONE ? c->code_loc : c->loc, path, "",
+				"anyone who can call '%.*s' controls the input of %s '%.*s' (%s)%s%.*s%s%s",
+				NAMEF(&m->comps[src[i] - 1]), is_shell(c) ? "the command" : "the code",
+				NAMEF(c), path, sink ? "; the code uses " : "", sl - paren, sink ? sink : "",
+				paren ? "()" : "", sink ? ", so crafted input can reach it" : "");
+		}
 	}
 	return rc;
 }
@@ -1133,7 +1166,7 @@ static const wd_rule builtin[] = {
 	 "In settings.js set httpNodeAuth: {user, pass: <bcrypt hash>} or an httpNodeMiddleware that "
 	 "checks a token, and verify that /your-path returns 401 without it.",
 	 NULL /* reported by check_entry_auth */},
-	{"WD-INJ-001", "Public input reaches code or command execution", WD_SEV_HIGH, "LCNC-SEC-06",
+	{"WD-INJ-001", "Public input reaches code or command execution", WD_SEV_MEDIUM, "LCNC-SEC-06",
 	 "Injection Handling Failures", "TE", 94,
 	 "Data from an unauthenticated entry point flows into a node that runs code or operating-"
 	 "system commands. Whoever calls the entry point chooses that data, and a single unescaped "
