@@ -349,7 +349,8 @@ static wd_status check_dynamic_url(const wd_rule_ctx *cx, wd_findings *out)
 		const wd_target *t = &m->targets[i];
 		const wd_component *c;
 		char path[512];
-		if (t->comp >= m->ncomps || !(t->flags & WD_TARGET_DYNAMIC))
+		/* a fixed host with a dynamic path cannot be redirected elsewhere */
+		if (t->comp >= m->ncomps || !(t->flags & WD_TARGET_DYNAMIC) || t->host.len)
 			continue;
 		c = &m->comps[t->comp];
 		if (!active_comp(c) || !src[t->comp] || !cat_has(c, WD_CAT_HTTP) ||
@@ -358,7 +359,7 @@ static wd_status check_dynamic_url(const wd_rule_ctx *cx, wd_findings *out)
 		path_text(m, src[t->comp] - 1, t->comp, path, sizeof(path));
 		rc = wd_findings_add(out, m, R("WD-HTTP-001"), WD_SEV_MEDIUM, c->app, t->comp, t->loc,
 		                     path, "url",
-		                     "'%.*s' sends requests to a URL built at run time, downstream of "
+		                     "'%.*s' sends requests to a host chosen at run time, downstream of "
 		                     "public entry '%.*s' (%s): input may redirect it to internal "
 		                     "services",
 		                     NAMEF(c), NAMEF(&m->comps[src[t->comp] - 1]), path);
