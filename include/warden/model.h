@@ -92,7 +92,11 @@ enum {
 	WD_COMP_FS_DYNAMIC = 1u << 8,    /* file path built from an expression / input */
 	WD_COMP_CUSTOM = 1u << 9,        /* a locally installed custom node (n8n CUSTOM.*) */
 	WD_COMP_ERROR_HANDLER = 1u << 10,/* error trigger / catch node */
-	WD_COMP_INPUT_USED = 1u << 11    /* parameters reference incoming data */
+	WD_COMP_INPUT_USED = 1u << 11,   /* parameters reference incoming data */
+	WD_COMP_SECURE_IO = 1u << 12,    /* run history hides its inputs and outputs
+	                                    (Power Automate secureData) */
+	WD_COMP_INVOKED = 1u << 13       /* a trigger started by another person (app,
+	                                    button, HTTP caller): connections act for them */
 };
 
 typedef struct wd_loc {
@@ -115,6 +119,10 @@ typedef struct wd_app {
 	int8_t save_failed;         /* failed executions saved: 1 yes, 0 no, -1 default */
 	int8_t save_success;
 	int8_t save_manual;
+	int8_t error_handling;      /* 1 failures are handled (error workflow / trigger,
+	                               runAfter failure branch, error route), 0 none,
+	                               -1 the platform gives no way to tell */
+	int8_t confidential;        /* run data hidden from logs (Make confidential); -1 n/a */
 	wd_str caller_policy;
 	int64_t execution_timeout;  /* seconds; -1 not set */
 	wd_loc settings_loc;
@@ -174,9 +182,16 @@ typedef struct wd_credential {
 	wd_str name;
 	wd_str type;        /* n8n credential type, Node-RED node type... */
 	wd_cred_storage storage;
+	uint32_t flags;     /* WD_CREDF_* */
 	uint32_t comp;      /* the component it belongs to / is used by first */
 	wd_loc loc;
 } wd_credential;
+
+/* Credential flags */
+enum {
+	WD_CREDF_EMBEDDED = 1u << 0,  /* the maker's own connection, used for every invoker */
+	WD_CREDF_INVOKER = 1u << 1    /* each invoker's own connection */
+};
 
 /* One use of a credential by a component (n8n nodes share credentials). */
 typedef struct wd_cred_use {

@@ -71,6 +71,11 @@ typedef struct wd_limits {
 	uint32_t max_components;    /* components in one export (default 200,000) */
 	uint32_t max_dir_depth;     /* directory recursion depth (default 64) */
 	uint64_t max_files;         /* files in one scan (default 10 M) */
+	uint32_t max_archive_entries; /* members of one zip (default 10,000) */
+	uint64_t max_archive_total; /* uncompressed bytes read from one zip (default 512 MiB) */
+	uint32_t max_archive_ratio; /* uncompressed / compressed size of a member (default 200) */
+	uint32_t max_archive_depth; /* zips inside zips (default 2) */
+	uint32_t max_nesting;       /* nested scopes / routes / branches (default 256) */
 } wd_limits;
 
 wd_limits wd_limits_default(void);

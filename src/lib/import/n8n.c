@@ -1261,6 +1261,16 @@ static wd_status import_workflow(importer *im, const wd_json_val *wf, int whole_
 			return fail_rc(im, rc, "adding nodes");
 	}
 
+	/* failures are handled by an error workflow or an Error Trigger */
+	{
+		wd_app *app = &m->apps[m->napps - 1];
+		size_t ci;
+		app->error_handling = app->error_workflow.len ? 1 : 0;
+		for (ci = first; ci < m->ncomps; ci++)
+			if (m->comps[ci].flags & WD_COMP_ERROR_HANDLER)
+				app->error_handling = 1;
+	}
+
 	rc = index_names(im);
 	if (rc != WD_OK)
 		return fail_rc(im, rc, "indexing node names");

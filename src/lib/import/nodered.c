@@ -1180,16 +1180,20 @@ static wd_status add_file_cred(nr_ctx *x, uint32_t cdoc, wd_str id, wd_str name,
 static wd_status companion(nr_ctx *x)
 {
 	const char *path = x->m->docs[x->doc].path;
-	wd_str p = wd_str_c(path);
-	wd_limits lim = x->opts->limits;
+	const char *base;
+	wd_str p;
 	wd_json_doc *cj = NULL;
 	const wd_json_val *root, *k, *v, *pk, *pv;
 	uint32_t cdoc;
 	size_t i, j;
 	wd_status st;
-	char *cpath;
+	wd_error cerr;
 
-	if (!path || wd_str_ends_with(p, "_cred.json"))
+	if (!path)
+		return WD_OK;
+	base = strrchr(path, '/');
+	p = wd_str_c(base ? base + 1 : path);
+	if (wd_str_ends_with(p, "_cred.json"))
 		return WD_OK;
 	if (wd_str_ends_with(p, ".json"))
 		p.len -= 5;
@@ -1198,24 +1202,22 @@ static wd_status companion(nr_ctx *x)
 	wd_buf_puts(&x->tmp, "_cred.json");
 	if (wd_buf_failed(&x->tmp))
 		return WD_OK;
-	cpath = wd_arena_strndup(&x->m->arena, x->tmp.data, x->tmp.len);
-	if (!cpath)
-		return wd_error_set(x->err, WD_ENOMEM, "out of memory");
-	wd_limits_resolve(&lim);
 	/* Missing, unreadable or malformed: the flows still import. */
-	if (wd_json_parse_file(&cj, cpath, &lim, NULL) != WD_OK)
+	st = wd_import_companion(x->m, x->opts, wd_buf_cstr(&x->tmp), &cdoc, &cerr);
+	if (st == WD_ENOMEM)
+		return wd_error_set(x->err, st, "out of memory");
+	if (st != WD_OK)
 		return WD_OK;
-	if ((st = wd_model_add_doc(x->m, cpath, cj, &cdoc)))
-		return wd_error_set(x->err, st, "node-red: %s: %s", cpath, wd_status_str(st));
+	cj = wd_model_json(x->m, cdoc);
 	root = wd_json_root(cj);
 	if (!wd_json_is_obj(root))
 		return WD_OK;
 	v = wd_json_get(cj, root, "$");
 	if (v) {
 		/* {"$": "<iv hex><base64>"}: AES-256-CTR, nothing to read without the key. */
-		const char *base = strrchr(x->m->docs[cdoc].path, '/');
-		base = base ? base + 1 : x->m->docs[cdoc].path;
-		return add_file_cred(x, cdoc, wd_str_make("$", 1), wd_str_c(base),
+		const char *cbase = strrchr(x->m->docs[cdoc].path, '/');
+		cbase = cbase ? cbase + 1 : x->m->docs[cdoc].path;
+		return add_file_cred(x, cdoc, wd_str_make("$", 1), wd_str_c(cbase),
 		                     wd_str_c("node-red credentials"), WD_CRED_FILE_ENCRYPTED, WD_NONE, v);
 	}
 	WD_JSON_OBJ_FOREACH(root, i, k, v) {

@@ -191,6 +191,8 @@ void wd_app_init(wd_app *a, wd_platform p)
 	a->save_failed = -1;
 	a->save_success = -1;
 	a->save_manual = -1;
+	a->error_handling = -1;
+	a->confidential = -1;
 	a->execution_timeout = -1;
 	a->settings_loc = WD_LOC_NONE;
 	a->pindata_loc = WD_LOC_NONE;

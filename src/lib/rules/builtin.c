@@ -1082,23 +1082,25 @@ static wd_status check_logging(const wd_rule_ctx *cx, wd_findings *out)
 
 	for (i = 0; i < m->napps && rc == WD_OK; i++) {
 		const wd_app *a = &m->apps[i];
-		int handler = 0, real = 0;
-		if (a->platform != WD_PLATFORM_N8N)
-			continue;
+		int real = 0;
 		for (j = a->comp_first; j < a->comp_first + a->comp_count; j++) {
 			const wd_component *c = &m->comps[j];
-			if (c->flags & WD_COMP_ERROR_HANDLER)
-				handler = 1;
 			if (c->kind != WD_KIND_NOTE && c->kind != WD_KIND_LOGIC)
 				real++;
 		}
 		if (!real)
 			continue;
-		if (!a->error_workflow.len && !handler) {
+		if (a->error_handling == 0) {
 			rc = wd_findings_add(out, m, R("WD-LOG-001"), WD_SEV_LOW, (uint32_t)i, WD_NONE,
 			                     a->settings_loc.doc != WD_NONE ? a->settings_loc : a->loc, "", "",
-			                     "workflow '%.*s' has no error workflow: failures go unnoticed",
-			                     (int)a->name.len, a->name.ptr);
+			                     "'%.*s' does not handle failures (%s): they go unnoticed",
+			                     (int)a->name.len, a->name.ptr,
+			                     a->platform == WD_PLATFORM_N8N
+			                         ? "no error workflow, no Error Trigger"
+			                     : a->platform == WD_PLATFORM_POWER_AUTOMATE
+			                         ? "no action runs after a failure"
+			                     : a->platform == WD_PLATFORM_MAKE ? "no error handler route"
+			                                                       : "no error path");
 		}
 		if (rc == WD_OK && a->save_failed == 0) {
 			rc = wd_findings_add(out, m, R("WD-LOG-002"), WD_SEV_MEDIUM, (uint32_t)i, WD_NONE,

@@ -16,6 +16,11 @@ wd_limits wd_limits_default(void)
 	l.max_components = 200000;
 	l.max_dir_depth = 64;
 	l.max_files = 10000000;
+	l.max_archive_entries = 10000;
+	l.max_archive_total = (uint64_t)512 << 20;
+	l.max_archive_ratio = 200;
+	l.max_archive_depth = 2;
+	l.max_nesting = 256;
 	return l;
 }
 
@@ -37,4 +42,14 @@ void wd_limits_resolve(wd_limits *lim)
 		lim->max_dir_depth = d.max_dir_depth;
 	if (!lim->max_files)
 		lim->max_files = d.max_files;
+	if (!lim->max_archive_entries)
+		lim->max_archive_entries = d.max_archive_entries;
+	if (!lim->max_archive_total)
+		lim->max_archive_total = d.max_archive_total;
+	if (!lim->max_archive_ratio)
+		lim->max_archive_ratio = d.max_archive_ratio;
+	if (!lim->max_archive_depth)
+		lim->max_archive_depth = d.max_archive_depth;
+	if (!lim->max_nesting)
+		lim->max_nesting = d.max_nesting;
 }
