@@ -51,8 +51,14 @@ typedef struct wd_rule {
 	const char *why;           /* one paragraph: the risk in plain words */
 	const char *fix_n8n;       /* where to click in the n8n editor */
 	const char *fix_nodered;   /* where to click in the Node-RED editor */
+	const char *fix_pa;        /* ... in Power Automate / Logic Apps */
+	const char *fix_make;      /* ... in Make */
+	const char *fix_zapier;    /* ... in Zapier */
 	wd_status (*check)(const wd_rule_ctx *cx, struct wd_findings *out);
 } wd_rule;
+
+/* The remediation text for a platform. */
+const char *wd_rule_fix(const wd_rule *r, wd_platform p);
 
 /* The built-in rules, in a stable order. */
 const wd_rule *wd_rules_builtin(size_t *count);

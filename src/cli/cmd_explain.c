@@ -57,5 +57,8 @@ int cmd_explain(int argc, char **argv)
 	printf("\nWhy it matters\n  %s\n", r->why);
 	printf("\nFix in n8n\n  %s\n", r->fix_n8n);
 	printf("\nFix in Node-RED\n  %s\n", r->fix_nodered);
+	printf("\nFix in Power Automate / Logic Apps\n  %s\n", r->fix_pa);
+	printf("\nFix in Make\n  %s\n", r->fix_make);
+	printf("\nFix in Zapier\n  %s\n", r->fix_zapier);
 	return WD_EXIT_OK;
 }

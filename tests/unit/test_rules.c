@@ -157,6 +157,15 @@ static const rule_case cases[] = {
 	                  "\"url\":\"=https://api.example.com/items/{{ $json.body.id }}\""),
 	    MAIN("Hook", "Fetch"), ERRWF),
 	 "WD-HTTP-001", 0, -1},
+	{"host chosen at run time", "a.json",
+	 WF(SCHED "," NODE("r", "Fetch", "n8n-nodes-base.httpRequest", "\"url\":\"={{ $json.target }}\""),
+	    MAIN("Every day", "Fetch"), ERRWF),
+	 "WD-HTTP-002", 1, WD_SEV_LOW},
+	{"fixed host is visible", "a.json",
+	 WF(SCHED "," NODE("r", "Fetch", "n8n-nodes-base.httpRequest",
+	                   "\"url\":\"=https://api.example.com/{{ $json.id }}\""),
+	    MAIN("Every day", "Fetch"), ERRWF),
+	 "WD-HTTP-002", 0, -1},
 	{"fixed URL after public input", "a.json",
 	 WF(HOOK "," NODE("r", "Fetch", "n8n-nodes-base.httpRequest", "\"url\":\"https://api.example.com/x\""),
 	    MAIN("Hook", "Fetch"), ERRWF),
@@ -434,8 +443,10 @@ static void test_every_rule_has_cases(void **state)
 			else
 				neg = 1;
 		}
-		/* WD-SEC-002 needs a companion file: covered by test_plaintext_credfile */
-		if (strcmp(rules[i].id, "WD-SEC-002") == 0)
+		/* covered by hand-built models or companion files (test_secure_data,
+		 * test_embedded_connection, test_confidential, test_import_nodered) */
+		if (strcmp(rules[i].id, "WD-SEC-002") == 0 || strcmp(rules[i].id, "WD-DATA-002") == 0 ||
+		    strcmp(rules[i].id, "WD-ACL-002") == 0 || strcmp(rules[i].id, "WD-DATA-003") == 0)
 			continue;
 		if (!pos || !neg)
 			print_error("rule %s lacks a %s case\n", rules[i].id, pos ? "negative" : "positive");
@@ -457,6 +468,10 @@ static void test_rule_descriptors(void **state)
 		assert_true(strncmp(r->category, "LCNC-SEC-", 9) == 0);
 		assert_true(strlen(r->title) > 5 && strlen(r->why) > 40);
 		assert_true(strlen(r->fix_n8n) > 10 && strlen(r->fix_nodered) > 10);
+		assert_true(r->fix_pa && strlen(r->fix_pa) > 10);
+		assert_true(r->fix_make && strlen(r->fix_make) > 10);
+		assert_true(r->fix_zapier && strlen(r->fix_zapier) > 10);
+		assert_ptr_equal(wd_rule_fix(r, WD_PLATFORM_MAKE), r->fix_make);
 		assert_ptr_equal(wd_rules_find(r->id), r);
 		for (j = 0; j < i; j++)
 			assert_string_not_equal(rules[j].id, r->id);
@@ -547,6 +562,156 @@ static void test_fingerprint_stability(void **state)
 	assert_string_not_equal(a, d);
 }
 
+/* ---- platform rules on hand-built models (importer-independent) ---------------------- */
+
+typedef struct hand {
+	wd_model *m;
+	wd_findings f;
+} hand;
+
+static uint32_t hand_comp(wd_model *m, const char *name, const char *type, wd_kind kind,
+                          uint32_t flags, wd_auth auth)
+{
+	wd_component c;
+	uint32_t idx;
+
+	wd_component_init(m, &c);
+	c.id = wd_str_c(name);
+	c.name = wd_str_c(name);
+	c.type = wd_str_c(type);
+	c.kind = kind;
+	c.flags = flags;
+	c.auth = auth;
+	assert_int_equal(wd_model_add_component(m, &c, &idx), WD_OK);
+	return idx;
+}
+
+static int count_rule(wd_model *m, const char *rule)
+{
+	wd_findings f;
+	size_t j;
+	int n = 0;
+
+	assert_int_equal(wd_model_finish(m), WD_OK);
+	wd_findings_init(&f);
+	assert_int_equal(wd_rules_run(m, &f), WD_OK);
+	for (j = 0; j < f.n; j++)
+		if (strcmp(f.items[j].rule->id, rule) == 0)
+			n++;
+	wd_findings_release(&f);
+	return n;
+}
+
+static wd_model *hand_app(wd_platform p, int8_t confidential)
+{
+	wd_model *m = NULL;
+	wd_app a;
+
+	assert_int_equal(wd_model_new(&m, "hand.json", NULL), WD_OK);
+	m->platform = p;
+	wd_app_init(&a, p);
+	a.name = wd_str_c("app");
+	a.id = wd_str_c("A1");
+	a.confidential = confidential;
+	assert_int_equal(wd_model_add_app(m, &a, NULL), WD_OK);
+	return m;
+}
+
+static void add_field(wd_model *m, uint32_t comp, const char *name)
+{
+	wd_field fl;
+
+	memset(&fl, 0, sizeof(fl));
+	fl.name = wd_str_c(name);
+	fl.comp = comp;
+	fl.loc = WD_LOC_NONE;
+	assert_int_equal(wd_model_add_field(m, &fl), WD_OK);
+}
+
+static void test_secure_data(void **state)
+{
+	wd_model *m;
+	uint32_t c;
+
+	(void)state;
+	/* an HTTP action sending basic-auth credentials, run history on */
+	m = hand_app(WD_PLATFORM_POWER_AUTOMATE, -1);
+	hand_comp(m, "Call", "Http", WD_KIND_ACTION, 0, WD_AUTH_BASIC);
+	assert_int_equal(count_rule(m, "WD-DATA-002"), 1);
+	wd_model_free(m);
+	/* the same with Secure inputs/outputs */
+	m = hand_app(WD_PLATFORM_POWER_AUTOMATE, -1);
+	hand_comp(m, "Call", "Http", WD_KIND_ACTION, WD_COMP_SECURE_IO, WD_AUTH_BASIC);
+	assert_int_equal(count_rule(m, "WD-DATA-002"), 0);
+	wd_model_free(m);
+	/* personal data on an action */
+	m = hand_app(WD_PLATFORM_POWER_AUTOMATE, -1);
+	c = hand_comp(m, "Create item", "shared_sharepointonline.PostItem", WD_KIND_ACTION, 0,
+	              WD_AUTH_UNKNOWN);
+	add_field(m, c, "email");
+	assert_int_equal(count_rule(m, "WD-DATA-002"), 1);
+	wd_model_free(m);
+	/* other platforms have no secureData */
+	m = hand_app(WD_PLATFORM_N8N, -1);
+	hand_comp(m, "Call", "n8n-nodes-base.httpRequest", WD_KIND_ACTION, 0, WD_AUTH_BASIC);
+	assert_int_equal(count_rule(m, "WD-DATA-002"), 0);
+	wd_model_free(m);
+}
+
+static void test_embedded_connection(void **state)
+{
+	int pass;
+
+	(void)state;
+	for (pass = 0; pass < 3; pass++) {
+		wd_model *m = hand_app(WD_PLATFORM_POWER_AUTOMATE, -1);
+		wd_credential cr;
+		uint32_t act, ci;
+
+		hand_comp(m, "manual", "Request", WD_KIND_TRIGGER, pass == 2 ? 0 : WD_COMP_INVOKED,
+		          WD_AUTH_PLATFORM);
+		act = hand_comp(m, "Send", "shared_office365.SendEmailV2", WD_KIND_ACTION, 0,
+		                WD_AUTH_UNKNOWN);
+		memset(&cr, 0, sizeof(cr));
+		cr.id = wd_str_c("shared_office365");
+		cr.type = wd_str_c("office365");
+		cr.flags = pass == 1 ? WD_CREDF_INVOKER : WD_CREDF_EMBEDDED;
+		cr.comp = act;
+		cr.loc = WD_LOC_NONE;
+		assert_int_equal(wd_model_add_credential(m, &cr, &ci), WD_OK);
+		assert_int_equal(wd_model_add_cred_use(m, act, ci), WD_OK);
+		/* only an invoked trigger with the maker's (embedded) connection */
+		assert_int_equal(count_rule(m, "WD-ACL-002"), pass == 0 ? 1 : 0);
+		wd_model_free(m);
+	}
+}
+
+static void test_confidential(void **state)
+{
+	int conf;
+
+	(void)state;
+	for (conf = -1; conf <= 1; conf++) {
+		wd_model *m = hand_app(WD_PLATFORM_MAKE, (int8_t)conf);
+		uint32_t hook = hand_comp(m, "Webhook", "gateway:CustomWebHook", WD_KIND_ENTRY, 0,
+		                          WD_AUTH_UNKNOWN);
+		uint32_t out = hand_comp(m, "Send", "x", WD_KIND_ACTION, 0, WD_AUTH_UNKNOWN);
+		static wd_catalog_entry ext;
+		memset(&ext, 0, sizeof(ext));
+		ext.platform = WD_PLATFORM_MAKE;
+		ext.type = wd_str_c("x");
+		ext.service = wd_str_c("Some SaaS");
+		ext.dest = WD_DEST_EXTERNAL;
+		ext.caps = WD_CAP_SEND;
+		ext.kind = WD_KIND_ACTION;
+		m->comps[out].connector = &ext;
+		add_field(m, hook, "customer_email");
+		/* only confidential == 0 (stated off) is reported */
+		assert_int_equal(count_rule(m, "WD-DATA-003"), conf == 0 ? 1 : 0);
+		wd_model_free(m);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -555,6 +720,9 @@ int main(void)
 		cmocka_unit_test(test_every_rule_has_cases),
 		cmocka_unit_test(test_redaction),
 		cmocka_unit_test(test_fingerprint_stability),
+		cmocka_unit_test(test_secure_data),
+		cmocka_unit_test(test_embedded_connection),
+		cmocka_unit_test(test_confidential),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

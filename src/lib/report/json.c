@@ -115,8 +115,8 @@ void wd_report_json(const wd_scan_result *r, wd_buf *out)
 		wd_buf_puts(out, "},");
 		kv_str(out, "message", f->message, 1);
 		kv_str(out, "evidence", f->evidence, 1);
-		kv_str(out, "remediation",
-		       strcmp(f->platform, "node-red") == 0 ? f->rule->fix_nodered : f->rule->fix_n8n, 0);
+		kv_str(out, "remediation", wd_rule_fix(f->rule, wd_platform_parse(wd_str_c(f->platform))),
+		       0);
 		wd_buf_putc(out, '}');
 	}
 	wd_buf_puts(out, r->nfindings ? "\n  ],\n  \"skipped\":[" : "],\n  \"skipped\":[");

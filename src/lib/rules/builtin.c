@@ -1142,6 +1142,157 @@ static wd_status check_caller_policy(const wd_rule_ctx *cx, wd_findings *out)
 	return WD_OK;
 }
 
+/* ---- WD-HTTP-002: request endpoint chosen at run time ------------------------------------ */
+
+static wd_status check_dynamic_endpoint(const wd_rule_ctx *cx, wd_findings *out)
+{
+	const wd_model *m = cx->m;
+	size_t i;
+	wd_status rc = WD_OK;
+
+	for (i = 0; i < m->ntargets && rc == WD_OK; i++) {
+		const wd_target *t = &m->targets[i];
+		const wd_component *c;
+		if (t->comp >= m->ncomps || !(t->flags & WD_TARGET_DYNAMIC) || t->host.len)
+			continue;
+		c = &m->comps[t->comp];
+		/* the public-input case is WD-HTTP-001 */
+		if (!active_comp(c) || !cat_has(c, WD_CAT_HTTP) || cx->entry_of[t->comp])
+			continue;
+		rc = wd_findings_add(out, m, R("WD-HTTP-002"), WD_SEV_LOW, comp_app(m, t->comp), t->comp,
+		                     t->loc, "", "url",
+		                     "'%.*s' sends data to a host chosen at run time: neither a "
+		                     "reviewer nor an endpoint allow-list (Power Platform DLP endpoint "
+		                     "filtering) can see where it goes",
+		                     NAMEF(c));
+	}
+	return rc;
+}
+
+/* ---- WD-DATA-002: secrets or personal data in run history ---------------------------------- */
+
+static int sensitive_class(wd_class c)
+{
+	return c == WD_CLASS_PII || c == WD_CLASS_FINANCIAL || c == WD_CLASS_HEALTH ||
+	       c == WD_CLASS_CREDENTIAL || c == WD_CLASS_SECRET;
+}
+
+/* Power Automate keeps every action's inputs and outputs in run history
+ * unless Secure inputs / Secure outputs is on. */
+static wd_status check_secure_data(const wd_rule_ctx *cx, wd_findings *out)
+{
+	const wd_model *m = cx->m;
+	size_t i, j;
+	wd_status rc = WD_OK;
+	uint8_t *sens = calloc(m->ncomps + 1, 1);
+
+	if (!sens)
+		return WD_ENOMEM;
+	for (j = 0; j < m->nfields; j++)
+		if (m->fields[j].comp < m->ncomps && sensitive_class(m->fields[j].cls))
+			sens[m->fields[j].comp] = 1;
+	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
+		const wd_component *c = &m->comps[i];
+		const char *what = NULL;
+		if (c->app == WD_NONE || m->apps[c->app].platform != WD_PLATFORM_POWER_AUTOMATE ||
+		    !active_comp(c) || (c->flags & WD_COMP_SECURE_IO) || c->kind == WD_KIND_LOGIC)
+			continue;
+		if (c->auth == WD_AUTH_BASIC || c->auth == WD_AUTH_HEADER ||
+		    c->auth == WD_AUTH_API_KEY || c->auth == WD_AUTH_OAUTH || c->auth == WD_AUTH_CERT)
+			what = "the credentials it sends";
+		else if (c->connector && wd_str_eq_c(c->connector->type, "keyvault"))
+			what = "the secrets it reads";
+		else if (sens[i])
+			what = "personal or sensitive data";
+		if (!what)
+			continue;
+		rc = wd_findings_add(out, m, R("WD-DATA-002"), WD_SEV_MEDIUM, c->app, (uint32_t)i, c->loc,
+		                     "", "",
+		                     "'%.*s' handles %s without Secure inputs/outputs, so they are kept "
+		                     "in the flow's run history for anyone who can read it",
+		                     NAMEF(c), what);
+	}
+	free(sens);
+	return rc;
+}
+
+/* ---- WD-ACL-002: the maker's connection acts for every invoker ----------------------------- */
+
+static wd_status check_embedded_connection(const wd_rule_ctx *cx, wd_findings *out)
+{
+	const wd_model *m = cx->m;
+	size_t i, j, k;
+	wd_status rc = WD_OK;
+
+	for (i = 0; i < m->napps && rc == WD_OK; i++) {
+		const wd_app *a = &m->apps[i];
+		uint32_t invoked = WD_NONE;
+		for (j = a->comp_first; j < a->comp_first + a->comp_count; j++)
+			if ((m->comps[j].flags & WD_COMP_INVOKED) && active_comp(&m->comps[j])) {
+				invoked = (uint32_t)j;
+				break;
+			}
+		if (invoked == WD_NONE)
+			continue;
+		for (k = 0; k < m->ncreds && rc == WD_OK; k++) {
+			const wd_credential *cr = &m->creds[k];
+			int used = 0;
+			if (!(cr->flags & WD_CREDF_EMBEDDED))
+				continue;
+			for (j = 0; j < m->ncred_uses; j++)
+				if (m->cred_uses[j].cred == k && m->cred_uses[j].comp >= a->comp_first &&
+				    m->cred_uses[j].comp < a->comp_first + a->comp_count)
+					used = 1;
+			if (!used)
+				continue;
+			rc = wd_findings_add(out, m, R("WD-ACL-002"), WD_SEV_MEDIUM, (uint32_t)i, WD_NONE,
+			                     cr->loc, "", cr->id.ptr ? "" : "embedded",
+			                     "whoever starts '%.*s' (through '%.*s') acts with the maker's "
+			                     "own %.*s connection '%.*s', not their own",
+			                     (int)a->name.len, a->name.ptr, NAMEF(&m->comps[invoked]),
+			                     (int)cr->type.len, cr->type.ptr, (int)cr->id.len, cr->id.ptr);
+		}
+	}
+	return rc;
+}
+
+/* ---- WD-DATA-003: personal data to external services, run data kept ------------------------- */
+
+static wd_status check_confidential(const wd_rule_ctx *cx, wd_findings *out)
+{
+	const wd_model *m = cx->m;
+	size_t i, j;
+	wd_status rc = WD_OK;
+
+	for (i = 0; i < m->napps && rc == WD_OK; i++) {
+		const wd_app *a = &m->apps[i];
+		int pii = 0;
+		uint32_t ext = WD_NONE;
+		if (a->confidential != 0)
+			continue;
+		for (j = 0; j < m->nfields; j++)
+			if (m->fields[j].comp >= a->comp_first &&
+			    m->fields[j].comp < a->comp_first + a->comp_count &&
+			    sensitive_class(m->fields[j].cls))
+				pii = 1;
+		for (j = a->comp_first; j < a->comp_first + a->comp_count && ext == WD_NONE; j++) {
+			const wd_component *c = &m->comps[j];
+			if (active_comp(c) && c->connector && c->connector->dest == WD_DEST_EXTERNAL &&
+			    (c->connector->caps & (WD_CAP_WRITE | WD_CAP_SEND)))
+				ext = (uint32_t)j;
+		}
+		if (!pii || ext == WD_NONE)
+			continue;
+		rc = wd_findings_add(out, m, R("WD-DATA-003"), WD_SEV_MEDIUM, (uint32_t)i, ext,
+		                     a->settings_loc.doc != WD_NONE ? a->settings_loc : a->loc, "", "",
+		                     "'%.*s' moves personal data to external services (e.g. '%.*s') and "
+		                     "is not marked confidential, so the data stays readable in its "
+		                     "execution logs",
+		                     (int)a->name.len, a->name.ptr, NAMEF(&m->comps[ext]));
+	}
+	return rc;
+}
+
 /* ---- the table ---------------------------------------------------------------------------------- */
 
 static const wd_rule builtin[] = {
@@ -1159,6 +1310,9 @@ static const wd_rule builtin[] = {
 	 "Node-RED 'http in' nodes have no per-node login: set httpNodeAuth (or an "
 	 "httpNodeMiddleware that checks a token) in settings.js, or put the endpoint behind an "
 	 "authenticating proxy; TCP/UDP listeners should bind to localhost or be firewalled.",
+	 "In the 'When a HTTP request is received' trigger set 'Who can trigger the flow' to 'Any user in my tenant' or 'Specific users' (triggerAuthenticationType Tenant/User); for Logic Apps add accessControl.triggers allowed caller IP ranges or an OAuth (Entra ID) authorization policy.",
+	 "Open the webhook (Webhooks > Custom webhook), add IP restrictions, require an API key header checked in a filter, and define a data structure so unexpected payloads are rejected.",
+	 "In the Catch Hook step, do not share the hook URL publicly; check a secret header in a Filter step right after it, or use an authenticated app trigger instead.",
 	 check_entry_auth},
 	{"WD-ENTRY-002", "HTTP endpoint protected only by runtime settings", WD_SEV_MEDIUM,
 	 "LCNC-SEC-05", "Security Misconfiguration", "S", 306,
@@ -1168,6 +1322,9 @@ static const wd_rule builtin[] = {
 	 "Not applicable to n8n.",
 	 "In settings.js set httpNodeAuth: {user, pass: <bcrypt hash>} or an httpNodeMiddleware that "
 	 "checks a token, and verify that /your-path returns 401 without it.",
+	 "Not applicable to Power Automate.",
+	 "Not applicable to Make.",
+	 "Not applicable to Zapier.",
 	 NULL /* reported by check_entry_auth */},
 	{"WD-INJ-001", "Public input reaches code or command execution", WD_SEV_MEDIUM, "LCNC-SEC-06",
 	 "Injection Handling Failures", "TE", 94,
@@ -1182,6 +1339,9 @@ static const wd_rule builtin[] = {
 	 "Authenticate the 'http in' route (httpNodeAuth). In the exec node untick 'Append "
 	 "msg.payload' and build the command from fixed options; in function nodes never pass msg "
 	 "values to child_process or eval.",
+	 "Validate trigger data (a Condition on expected values) before it reaches the Inline Code / Azure Function action, and never build code or commands from it.",
+	 "Validate mapped values with a filter before the code module; never pass them to eval or a shell.",
+	 "In Code by Zapier treat inputData as untrusted: validate it and never eval it or build commands from it.",
 	 check_injection_exec},
 	{"WD-INJ-002", "SQL query built from an expression", WD_SEV_HIGH, "LCNC-SEC-06",
 	 "Injection Handling Failures", "TI", 89,
@@ -1192,6 +1352,9 @@ static const wd_rule builtin[] = {
 	 "values; or use the Insert / Update / Select operations instead of Execute Query.",
 	 "Build the query with parameter placeholders (msg.params / msg.queryParameters in the "
 	 "database node) instead of concatenating msg values into msg.topic.",
+	 "In the SQL Server action use 'Execute stored procedure' or 'Get rows' with a filter, not 'Execute a SQL query' with dynamic content in the query text.",
+	 "Use the database module's Search/Insert operations, or 'Execute a query' with parameters, instead of mapping values into the SQL text.",
+	 "Use the database app's Find/Create actions instead of a custom query built from mapped fields.",
 	 check_sql},
 	{"WD-INJ-003", "Public chat can steer an AI agent's powerful tools", WD_SEV_HIGH,
 	 "LCNC-SEC-06", "Injection Handling Failures", "TE", 1427,
@@ -1201,6 +1364,9 @@ static const wd_rule builtin[] = {
 	 "Require authentication on the Chat Trigger, remove tools the agent does not need, give "
 	 "write/send tools a human approval step, and restrict HTTP tools to fixed hosts.",
 	 "Authenticate the entry route and limit what the agent's tool nodes can do.",
+	 "Require authentication on the trigger that feeds the agent or copilot and remove actions it does not need.",
+	 "Put the AI module behind an authenticated trigger and keep tools with side effects out of its reach.",
+	 "Require authentication on the trigger and keep actions with side effects out of the AI step's reach.",
 	 check_ai_agent_tools},
 	{"WD-HTTP-001", "Request URL built from public input", WD_SEV_MEDIUM, "LCNC-SEC-06",
 	 "Injection Handling Failures", "IT", 918,
@@ -1211,7 +1377,19 @@ static const wd_rule builtin[] = {
 	 "parameters; check the host against an allow-list in an IF node before the request.",
 	 "In the http request node leave URL fixed (do not let msg.url override it), or validate "
 	 "msg.url against an allow-list in a switch node first.",
+	 "In the HTTP action use a fixed base URI; check the host against an allow-list in a Condition before the call.",
+	 "In the HTTP module keep the URL's host fixed; validate mapped hosts in a filter before the request.",
+	 "In Webhooks by Zapier keep the URL's host fixed and filter the mapped value before the request.",
 	 check_dynamic_url},
+	{"WD-HTTP-002", "Request endpoint chosen at run time", WD_SEV_LOW, "LCNC-SEC-03",
+	 "Data Leakage and Unexpected Consequences", "I", 20,
+	 "An HTTP call whose host is computed at run time (from variables, earlier steps or the environment) can send data anywhere. Reviewers cannot see the destination, and endpoint allow-lists such as Power Platform DLP endpoint filtering only evaluate static endpoints.",
+	 "In the HTTP Request node use a fixed host; if it must vary, choose among fixed values in a Switch node.",
+	 "In the http request node set a fixed URL instead of letting msg.url decide.",
+	 "Give the HTTP action a fixed URI (or a small set in a Switch); DLP endpoint filtering only checks static endpoints.",
+	 "Keep the HTTP module's host fixed so reviewers (and allow-lists) can see where data goes.",
+	 "Keep the request URL's host fixed in Webhooks by Zapier.",
+	 check_dynamic_endpoint},
 	{"WD-CODE-001", "Custom code node", WD_SEV_LOW, "LCNC-SEC-07",
 	 "Vulnerable and Untrusted Components", "E", 94,
 	 "Code nodes run arbitrary JavaScript or Python with the platform's privileges. They are "
@@ -1221,6 +1399,9 @@ static const wd_rule builtin[] = {
 	 "and free of credentials; an admin can exclude them with NODES_EXCLUDE.",
 	 "Keep function nodes small and reviewed; disable functionExternalModules unless needed and "
 	 "do not expose require/child_process through functionGlobalContext.",
+	 "Prefer built-in actions to Inline Code / Azure Functions; keep code reviewed and free of secrets.",
+	 "Prefer built-in modules to code modules; keep code reviewed and free of secrets.",
+	 "Prefer built-in steps to Code by Zapier; keep code reviewed and free of secrets.",
 	 check_code_nodes},
 	{"WD-CODE-002", "Operating-system command execution", WD_SEV_MEDIUM, "LCNC-SEC-07",
 	 "Vulnerable and Untrusted Components", "E", 78,
@@ -1230,6 +1411,9 @@ static const wd_rule builtin[] = {
 	 "fixed and ask the instance admin to block the node for other workflows (NODES_EXCLUDE).",
 	 "Replace the exec node with a purpose-built node; if it must stay, keep the command fixed "
 	 "and untick 'Append msg.payload'.",
+	 "Not applicable to Power Automate.",
+	 "Not applicable to Make.",
+	 "Not applicable to Zapier.",
 	 NULL /* reported by check_code_nodes */},
 	{"WD-FS-001", "Filesystem access on the platform host", WD_SEV_LOW, "LCNC-SEC-03",
 	 "Data Leakage and Unexpected Consequences", "IT", 22,
@@ -1240,6 +1424,9 @@ static const wd_rule builtin[] = {
 	 "the admin should set N8N_RESTRICT_FILE_ACCESS_TO and N8N_BLOCK_FILE_ACCESS_TO_N8N_FILES.",
 	 "In the file node set Filename to a fixed path instead of msg.filename, or validate "
 	 "msg.filename against a fixed folder in a switch node.",
+	 "Use a fixed folder in the file connector action; do not build paths from trigger data.",
+	 "Use a fixed folder in file modules; do not map untrusted values into paths.",
+	 "Use a fixed folder in file steps; do not map untrusted values into paths.",
 	 check_fs},
 	{"WD-TLS-001", "TLS certificate verification disabled", WD_SEV_HIGH, "LCNC-SEC-04",
 	 "Authentication and Secure Communication Failures", "TI", 295,
@@ -1249,6 +1436,9 @@ static const wd_rule builtin[] = {
 	 "a private CA, install that CA on the n8n host (NODE_EXTRA_CA_CERTS) instead.",
 	 "Open the TLS configuration node and tick 'Verify server certificate'; add the private CA "
 	 "certificate there if the server needs one.",
+	 "Do not disable certificate validation in the HTTP action; install the server's CA where needed.",
+	 "In the HTTP module keep 'Reject connections that are using unverified (self-signed) certificates' on.",
+	 "Use https endpoints with valid certificates in Webhooks by Zapier.",
 	 check_tls},
 	{"WD-TLS-002", "Unencrypted connection to an external host", WD_SEV_MEDIUM, "LCNC-SEC-04",
 	 "Authentication and Secure Communication Failures", "TI", 319,
@@ -1258,6 +1448,9 @@ static const wd_rule builtin[] = {
 	 "endpoint.",
 	 "In the mqtt-broker node tick 'Use TLS' and use port 8883; change http:// URLs in http "
 	 "request nodes to https://.",
+	 "Change http:// URIs to https:// (and use SFTP/FTPS connectors instead of plain FTP).",
+	 "Change http:// URLs to https:// and use the SFTP/FTPS modules instead of plain FTP.",
+	 "Change http:// URLs to https:// in the request step.",
 	 check_cleartext},
 	{"WD-SEC-001", "Hard-coded credential in the workflow", WD_SEV_HIGH, "LCNC-SEC-08",
 	 "Data and Secret Handling Failures", "I", 798,
@@ -1269,6 +1462,9 @@ static const wd_rule builtin[] = {
 	 "Move the value into the node's credentials (they go to flows_cred.json, encrypted with "
 	 "credentialSecret) or into an environment variable referenced as ${NAME}; rotate the "
 	 "exposed key.",
+	 "Move keys into a Key Vault secret or a connection, reference them with secure parameters (SecureString), mark the action's inputs secure (Settings > Secure inputs), and rotate the exposed key.",
+	 "Move the key into a connection (Connections) or a keychain entry instead of mapping it as text, and rotate it.",
+	 "Move the key into the app's connected account instead of typing it into a field, and rotate it.",
 	 check_hardcoded_secrets},
 	{"WD-SEC-002", "Unencrypted Node-RED credentials file", WD_SEV_HIGH, "LCNC-SEC-08",
 	 "Data and Secret Handling Failures", "I", 256,
@@ -1278,6 +1474,9 @@ static const wd_rule builtin[] = {
 	 "Set credentialSecret in settings.js to a long random value, restart Node-RED and redeploy "
 	 "so the file is re-written encrypted; remove the old file from Git history and rotate the "
 	 "secrets.",
+	 "Not applicable to Power Automate.",
+	 "Not applicable to Make.",
+	 "Not applicable to Zapier.",
 	 check_plaintext_credfile},
 	{"WD-DATA-001", "Pinned execution data in the export", WD_SEV_MEDIUM, "LCNC-SEC-08",
 	 "Data and Secret Handling Failures", "I", 312,
@@ -1287,6 +1486,9 @@ static const wd_rule builtin[] = {
 	 "In the editor open each node with a pin icon and choose 'Unpin'; use synthetic test data "
 	 "if pinning is needed.",
 	 "Not applicable to Node-RED.",
+	 "Not applicable to Power Automate.",
+	 "Not applicable to Make.",
+	 "Not applicable to Zapier.",
 	 check_pindata},
 	{"WD-COMP-001", "Community node package", WD_SEV_LOW, "LCNC-SEC-07",
 	 "Vulnerable and Untrusted Components", "T", 829,
@@ -1297,14 +1499,20 @@ static const wd_rule builtin[] = {
 	 "or the HTTP Request node with a credential where one exists.",
 	 "Check the contrib package before installing (maintainer, activity), pin versions in "
 	 "package.json and restrict palette installs with externalModules.palette.allowList.",
+	 "Not applicable to Power Automate (see custom connectors).",
+	 "Check third-party apps before use.",
+	 "Check third-party integrations before use.",
 	 check_components},
-	{"WD-COMP-002", "Custom locally installed node", WD_SEV_MEDIUM, "LCNC-SEC-07",
+	{"WD-COMP-002", "Custom node or connector", WD_SEV_MEDIUM, "LCNC-SEC-07",
 	 "Vulnerable and Untrusted Components", "T", 829,
 	 "A custom node is code installed by hand on the instance (n8n CUSTOM.*), outside any "
 	 "registry or review; the export cannot show what it does.",
 	 "Inventory the custom extensions directory, review the node's code, and keep it in version "
 	 "control with an owner.",
 	 "Review locally installed nodes in ~/.node-red/nodes and keep them under version control.",
+	 "Review the custom connector's definition and host (Data > Custom connectors), give it an owner, and classify it in the DLP policy.",
+	 "Review the custom app (Custom apps) and give it an owner.",
+	 "Review the private integration and give it an owner.",
 	 NULL /* reported by check_components */},
 	{"WD-COMP-003", "Node type unknown to the connector catalog", WD_SEV_LOW, "LCNC-SEC-09",
 	 "Asset Management Failures", "", 1059,
@@ -1313,6 +1521,9 @@ static const wd_rule builtin[] = {
 	 "them.",
 	 "Identify the package that provides the node and whether it is still needed.",
 	 "Identify the contrib package that provides the node and whether it is still needed.",
+	 "Identify the connector and classify it in Warden's catalog (data/catalog.json) and in the DLP policy.",
+	 "Identify the app and add it to Warden's catalog (data/catalog.json).",
+	 "Identify the app and add it to Warden's catalog (data/catalog.json).",
 	 NULL /* reported by check_components */},
 	{"WD-LOG-001", "No error handling configured", WD_SEV_LOW, "LCNC-SEC-10",
 	 "Security Logging and Monitoring Failures", "R", 778,
@@ -1321,6 +1532,9 @@ static const wd_rule builtin[] = {
 	 "Open Workflow Settings and set 'Error Workflow' to a workflow that starts with an Error "
 	 "Trigger and notifies the owner.",
 	 "Add a catch node on the tab that logs and alerts.",
+	 "Add a Scope with the main actions and a second action configured to run after the Scope has failed or timed out (Configure run after) that notifies the owner.",
+	 "Right-click the module that can fail and 'Add error handler'; notify the owner or store the failed bundle (enable incomplete executions).",
+	 "Turn on error notifications for the Zap and add a Paths/Filter fallback where a step can fail.",
 	 check_logging},
 	{"WD-LOG-002", "Failed executions are not saved", WD_SEV_MEDIUM, "LCNC-SEC-10",
 	 "Security Logging and Monitoring Failures", "R", 778,
@@ -1328,6 +1542,9 @@ static const wd_rule builtin[] = {
 	 "an incident or a failure.",
 	 "Open Workflow Settings and set 'Save failed production executions' to 'Save'.",
 	 "Not applicable to Node-RED.",
+	 "Not applicable to Power Automate.",
+	 "Not applicable to Make.",
+	 "Not applicable to Zapier.",
 	 NULL /* reported by check_logging */},
 	{"WD-ACL-001", "Any workflow may call this workflow", WD_SEV_MEDIUM, "LCNC-SEC-02",
 	 "Authorization Misuse", "E", 284,
@@ -1336,7 +1553,37 @@ static const wd_rule builtin[] = {
 	 "Open Workflow Settings and set 'This workflow can be called by' to 'Only workflows by the "
 	 "same owner' or a list of workflow ids.",
 	 "Not applicable to Node-RED.",
+	 "Not applicable to Power Automate.",
+	 "Not applicable to Make.",
+	 "Not applicable to Zapier.",
 	 check_caller_policy},
+	{"WD-DATA-002", "Sensitive data kept in run history", WD_SEV_MEDIUM, "LCNC-SEC-08",
+	 "Data and Secret Handling Failures", "I", 532,
+	 "Power Automate and Logic Apps store every action's inputs and outputs in run history, readable by co-owners, admins and anyone given run access, and exported to logs. Actions that send credentials, read secrets or move personal data should have Secure inputs and Secure outputs on.",
+	 "Not applicable to n8n (see WD-LOG-002 and the saveData settings).",
+	 "Not applicable to Node-RED.",
+	 "Open the action's Settings and turn on Secure inputs and Secure outputs (runtimeConfiguration.secureData); do the same on the actions that receive its outputs.",
+	 "Mark the scenario as confidential (Scenario settings > Data is confidential).",
+	 "Limit who can see the Zap's task history.",
+	 check_secure_data},
+	{"WD-ACL-002", "Maker's connection used for every invoker", WD_SEV_MEDIUM, "LCNC-SEC-01",
+	 "Account Impersonation", "SE", 269,
+	 "The flow is started by other people (a button, an app, an HTTP caller) but its connection runs with the maker's own account. Every invoker gets the maker's access to that service, and the service's audit log shows the maker, not the invoker.",
+	 "Not applicable to n8n (credentials always belong to the workflow).",
+	 "Not applicable to Node-RED.",
+	 "In the flow's run-only user settings (or the connection reference) choose 'Provided by run-only user' so each invoker uses their own connection; keep the maker's connection only where acting as a service account is intended and documented.",
+	 "Use a dedicated service connection with the least privilege, and document who may start the scenario.",
+	 "Use a dedicated service account connection and limit who can trigger the Zap.",
+	 check_embedded_connection},
+	{"WD-DATA-003", "Personal data to external services, run data not confidential", WD_SEV_MEDIUM, "LCNC-SEC-03",
+	 "Data Leakage and Unexpected Consequences", "I", 359,
+	 "The scenario moves personal data to third-party services and keeps every bundle in its execution logs, where anyone with access to the organisation can read it. Make's confidential setting stops storing that data.",
+	 "Not applicable to n8n.",
+	 "Not applicable to Node-RED.",
+	 "Turn on Secure inputs/outputs on the actions that move the data.",
+	 "Open Scenario settings and turn on 'Data is confidential'; also review whether each service needs the personal fields it gets.",
+	 "Limit who can see the Zap's task history and send only the fields each app needs.",
+	 check_confidential},
 };
 
 const wd_rule *wd_rules_builtin(size_t *count)

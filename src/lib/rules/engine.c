@@ -31,6 +31,20 @@ int wd_severity_parse(const char *s)
 	return -1;
 }
 
+const char *wd_rule_fix(const wd_rule *r, wd_platform p)
+{
+	const char *t;
+
+	switch (p) {
+	case WD_PLATFORM_NODERED: t = r->fix_nodered; break;
+	case WD_PLATFORM_POWER_AUTOMATE: t = r->fix_pa; break;
+	case WD_PLATFORM_MAKE: t = r->fix_make; break;
+	case WD_PLATFORM_ZAPIER: t = r->fix_zapier; break;
+	default: t = r->fix_n8n; break;
+	}
+	return t ? t : r->fix_n8n;
+}
+
 void wd_findings_init(wd_findings *f)
 {
 	memset(f, 0, sizeof(*f));

@@ -4,8 +4,9 @@
  * Traversal is depth-first in byte order of names, so output is stable.
  * Directories are identified by (device, inode): one already on the current
  * path is a symlink loop (reported, not followed); one seen before by another
- * route is skipped silently, as is a file seen before. Only *.json files are
- * considered inside folders; files named on the command line are always read.
+ * route is skipped silently, as is a file seen before. Only *.json and *.zip
+ * files are considered inside folders; files named on the command line are
+ * always read. A zip's JSON members are reviewed as if found in a folder.
  *
  * The walk only lists files; a pool of threads then reviews them, each into
  * a result of its own, and the parts are merged in listing order, so output
@@ -225,18 +226,24 @@ size_t wd_scan_count_at_least(const wd_scan_result *r, wd_severity sev)
 
 /* ---- one file ----------------------------------------------------------------------- */
 
-static wd_status scan_file(wd_scan_result *r, const char *path, int named,
-                           const wd_scan_opts *opts)
+static int has_ext(const char *name, const char *ext)
 {
-	wd_model *m = NULL;
+	size_t n = strlen(name), e = strlen(ext);
+
+	return n > e && strcasecmp(name + n - e, ext) == 0;
+}
+
+/*
+ * The outcome of one import: a model to review, a companion to count, a
+ * non-export to skip (or, when named on the command line, to report), or
+ * an input error.
+ */
+static wd_status review(wd_scan_result *r, const char *path, int named, wd_status rc,
+                        wd_model *m, int companion, const wd_error *err)
+{
 	wd_findings f;
-	wd_error err;
-	int companion = 0;
-	wd_status rc;
 	size_t i;
 
-	wd_error_clear(&err);
-	rc = wd_import_file(&m, path, &opts->import, &companion, &err);
 	if (rc == WD_ENOMEM)
 		return rc;
 	if (rc == WD_EFORMAT) {
@@ -245,11 +252,11 @@ static wd_status scan_file(wd_scan_result *r, const char *path, int named,
 			return WD_OK;
 		}
 		if (named)
-			return add_error(r, path, &err);
-		return add_skip(r, path, err.message);
+			return add_error(r, path, err);
+		return add_skip(r, path, err->message);
 	}
 	if (rc != WD_OK)
-		return add_error(r, path, &err);
+		return add_error(r, path, err);
 	r->imported++;
 	for (i = 0; i < m->ndocs; i++) {
 		size_t len;
@@ -263,6 +270,102 @@ static wd_status scan_file(wd_scan_result *r, const char *path, int named,
 	wd_findings_release(&f);
 	wd_model_free(m);
 	return rc;
+}
+
+/*
+ * Every JSON member of an archive is reviewed like a file found in a folder,
+ * named "<archive>!/<member>"; companions are read from the same archive.
+ * Zips inside the zip are opened from memory up to max_archive_depth.
+ */
+static wd_status scan_archive(wd_scan_result *r, const char *display, wd_archive *a,
+                              uint32_t depth, const wd_scan_opts *opts)
+{
+	wd_import_opts io = opts->import;
+	wd_buf name;
+	size_t i;
+	wd_status rc = WD_OK;
+
+	io.source = wd_archive_source(a);
+	wd_buf_init(&name, 1 << 16);
+	if (wd_archive_refused(a)) {
+		wd_error err;
+		wd_error_clear(&err);
+		wd_error_set(&err, WD_EFORMAT,
+		             "%zu member%s with an unsafe or unreadable name (absolute, '..', "
+		             "encrypted) not read",
+		             wd_archive_refused(a), wd_archive_refused(a) == 1 ? "" : "s");
+		rc = add_error(r, display, &err);
+	}
+	for (i = 0; i < wd_archive_count(a) && rc == WD_OK; i++) {
+		const wd_archive_entry *e = wd_archive_at(a, i);
+		wd_error err;
+		wd_model *m = NULL;
+		int companion = 0;
+
+		wd_buf_reset(&name);
+		wd_buf_puts(&name, display);
+		wd_buf_puts(&name, "!/");
+		wd_buf_puts(&name, e->path);
+		if (wd_buf_failed(&name))
+			continue;
+		wd_error_clear(&err);
+		r->files++;
+		if (has_ext(e->path, ".zip")) {
+			wd_archive *inner = NULL;
+			if (depth >= opts->import.limits.max_archive_depth) {
+				wd_error_set(&err, WD_ELIMIT, "archive nested deeper than %u levels (not read)",
+				             opts->import.limits.max_archive_depth);
+				rc = add_error(r, wd_buf_cstr(&name), &err);
+				continue;
+			}
+			rc = wd_archive_open_memory(&inner, e->data, e->len, &opts->import.limits, &err);
+			if (rc == WD_OK)
+				rc = scan_archive(r, wd_buf_cstr(&name), inner, depth + 1, opts);
+			else if (rc != WD_ENOMEM)
+				rc = add_error(r, wd_buf_cstr(&name), &err);
+			wd_archive_free(inner);
+			continue;
+		}
+		{
+			char *copy = malloc(e->len + 1);
+			if (!copy) {
+				rc = WD_ENOMEM;
+				break;
+			}
+			memcpy(copy, e->data, e->len);
+			copy[e->len] = '\0';
+			rc = wd_import_buffer(&m, wd_buf_cstr(&name), copy, e->len, &io, &companion, &err);
+			rc = review(r, wd_buf_cstr(&name), 0, rc, m, companion, &err);
+		}
+	}
+	wd_buf_release(&name);
+	return rc;
+}
+
+/* ---- one file ----------------------------------------------------------------------- */
+
+static wd_status scan_file(wd_scan_result *r, const char *path, int named,
+                           const wd_scan_opts *opts)
+{
+	wd_model *m = NULL;
+	wd_error err;
+	int companion = 0;
+	wd_status rc;
+
+	wd_error_clear(&err);
+	if (has_ext(path, ".zip")) {
+		wd_archive *a = NULL;
+		rc = wd_archive_open_file(&a, path, &opts->import.limits, &err);
+		if (rc == WD_OK)
+			rc = scan_archive(r, path, a, 1, opts);
+		else if (rc != WD_ENOMEM) {
+			rc = add_error(r, path, &err);
+		}
+		wd_archive_free(a);
+		return rc;
+	}
+	rc = wd_import_file(&m, path, &opts->import, &companion, &err);
+	return review(r, path, named, rc, m, companion, &err);
 }
 
 /* ---- traversal --------------------------------------------------------------------------- */
@@ -326,12 +429,6 @@ static int cmp_names(const void *a, const void *b)
 	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
-static int has_json_ext(const char *name)
-{
-	size_t n = strlen(name);
-
-	return n > 5 && strcasecmp(name + n - 5, ".json") == 0;
-}
 
 static wd_status walk(walker *w, const char *path, int named);
 
@@ -426,7 +523,8 @@ static wd_status walk(walker *w, const char *path, int named)
 		return walk_dir(w, path, &st);
 	if (!named) {
 		const char *base = strrchr(path, '/');
-		if (!S_ISREG(st.st_mode) || !has_json_ext(base ? base + 1 : path))
+		const char *name = base ? base + 1 : path;
+		if (!S_ISREG(st.st_mode) || !(has_ext(name, ".json") || has_ext(name, ".zip")))
 			return WD_OK;
 	}
 	if (S_ISREG(st.st_mode) && seen_before(w, &st, 1))
