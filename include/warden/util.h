@@ -209,8 +209,8 @@ void wd_hmap_release(wd_hmap *h);
 /* Add (key, val); duplicates are kept. WD_ENOMEM leaves h as it was. */
 wd_status wd_hmap_put(wd_hmap *h, uint64_t key, uint32_t val);
 /*
- * Iterate the values stored under key: start with *slot = WD_HMAP_START;
- * returns UINT32_MAX when there are no more.
+ * Iterate the values stored under key, in the order they were added: start
+ * with *slot = WD_HMAP_START; returns UINT32_MAX when there are no more.
  */
 uint32_t wd_hmap_next(const wd_hmap *h, uint64_t key, size_t *slot);
 

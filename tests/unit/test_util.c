@@ -45,6 +45,29 @@ static void test_hmap(void **state)
 	assert_int_equal(h.cap, 0);
 }
 
+/* Equal keys keep insertion order even when their probe chain wraps past
+ * the end of the table while it grows (found by the archive fuzzer). */
+static void test_hmap_order_wraps(void **state)
+{
+	wd_hmap h = WD_HMAP_INIT;
+	uint64_t key;
+	size_t slot;
+	uint32_t i, v;
+
+	(void)state;
+	/* a key whose home slot is the last one of the first table (64 slots) */
+	key = 63;
+	for (i = 0; i < 200; i++)
+		assert_int_equal(wd_hmap_put(&h, key + ((uint64_t)1 << 40), i), WD_OK);
+	slot = WD_HMAP_START;
+	for (i = 0; i < 200; i++) {
+		v = wd_hmap_next(&h, key + ((uint64_t)1 << 40), &slot);
+		assert_int_equal(v, i);
+	}
+	assert_int_equal(wd_hmap_next(&h, key + ((uint64_t)1 << 40), &slot), UINT32_MAX);
+	wd_hmap_release(&h);
+}
+
 static void test_sha256(void **state)
 {
 	static const char *abc_hex =
@@ -104,6 +127,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_hmap),
+		cmocka_unit_test(test_hmap_order_wraps),
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_slices),
 		cmocka_unit_test(test_arena_adopt),

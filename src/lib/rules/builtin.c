@@ -1270,10 +1270,12 @@ static wd_status check_confidential(const wd_rule_ctx *cx, wd_findings *out)
 		uint32_t ext = WD_NONE;
 		if (a->confidential != 0)
 			continue;
+		/* data that moves, not the labels of the maker's own accounts */
 		for (j = 0; j < m->nfields; j++)
 			if (m->fields[j].comp >= a->comp_first &&
 			    m->fields[j].comp < a->comp_first + a->comp_count &&
-			    sensitive_class(m->fields[j].cls))
+			    sensitive_class(m->fields[j].cls) &&
+			    !wd_str_starts_with(m->fields[j].name, "account "))
 				pii = 1;
 		for (j = a->comp_first; j < a->comp_first + a->comp_count && ext == WD_NONE; j++) {
 			const wd_component *c = &m->comps[j];

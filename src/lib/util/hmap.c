@@ -24,7 +24,7 @@ wd_status wd_hmap_put(wd_hmap *h, uint64_t key, uint32_t val)
 	size_t i, mask;
 
 	if ((h->n + 1) * 2 > h->cap) {
-		size_t ncap = h->cap ? h->cap * 2 : 64, k;
+		size_t ncap = h->cap ? h->cap * 2 : 64, k, j, start;
 		uint64_t *nk = malloc(ncap * sizeof(*nk));
 		uint32_t *nv = malloc(ncap * sizeof(*nv));
 		if (!nk || !nv) {
@@ -33,8 +33,14 @@ wd_status wd_hmap_put(wd_hmap *h, uint64_t key, uint32_t val)
 			return WD_ENOMEM;
 		}
 		memset(nv, 0xff, ncap * sizeof(*nv));
-		for (k = 0; k < h->cap; k++) {
-			if (h->vals[k] == EMPTY)
+		/* Re-insert in probe order: start just after an empty slot, so no
+		 * cluster is split across the end of the table and equal keys keep
+		 * their insertion order (callers rely on "first added, first found"). */
+		for (start = 0; start < h->cap && h->vals[start] != EMPTY; start++)
+			;
+		for (j = 1; j <= h->cap; j++) {
+			k = (start + j) & (h->cap - 1);
+			if (h->cap == 0 || h->vals[k] == EMPTY)
 				continue;
 			for (i = h->keys[k] & (ncap - 1); nv[i] != EMPTY; i = (i + 1) & (ncap - 1))
 				;

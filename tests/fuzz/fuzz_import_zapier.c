@@ -1,0 +1,117 @@
+/*
+ * fuzz_import_zapier.c - the Zapier export importer on arbitrary bytes.
+ *
+ * The input is parsed with small limits (so the fuzzer spends its time in
+ * the importer, not on huge documents) and imported twice: by the Zapier
+ * importer directly, whatever the document's shape, and through
+ * wd_import_buffer() (detection, importer, finish) with companions off, so
+ * no file is ever read. Each finished model is checked for its index
+ * invariants and one location is resolved; everything is freed. Any crash,
+ * leak, sanitizer report, hang or broken invariant (abort) is a bug: the
+ * importer must reject or tolerate.
+ */
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "warden/import.h"
+#include "warden/model.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+
+static void check_model(const wd_model *m)
+{
+	size_t i, next = 0;
+
+	for (i = 0; i < m->napps; i++) {
+		if (m->apps[i].comp_first != next || strlen(m->apps[i].hash) != 64)
+			abort();
+		next += m->apps[i].comp_count;
+	}
+	if (next != m->ncomps)
+		abort();
+	for (i = 0; i < m->nedges; i++)
+		if (m->edges[i].from >= m->ncomps || m->edges[i].to >= m->ncomps ||
+		    m->comps[m->edges[i].from].app != m->comps[m->edges[i].to].app)
+			abort();
+	for (i = 0; i < m->nrefs; i++)
+		if (m->refs[i].comp >= m->ncomps ||
+		    (m->refs[i].src != WD_NONE && m->refs[i].src >= m->ncomps))
+			abort();
+	for (i = 0; i < m->ncred_uses; i++)
+		if (m->cred_uses[i].comp >= m->ncomps || m->cred_uses[i].cred >= m->ncreds)
+			abort();
+	for (i = 0; i < m->ncreds; i++)
+		if (m->creds[i].comp >= m->ncomps)
+			abort();
+	for (i = 0; i < m->nfields; i++)
+		if (m->fields[i].comp >= m->ncomps)
+			abort();
+	for (i = 0; i < m->ntargets; i++)
+		if (m->targets[i].comp >= m->ncomps)
+			abort();
+}
+
+static void locate_last(const wd_model *m)
+{
+	wd_position pos;
+	wd_buf ptr;
+
+	if (m->ncomps == 0)
+		return;
+	wd_buf_init(&ptr, 4096);
+	(void)wd_model_locate(m, m->comps[m->ncomps - 1].loc, &pos, &ptr);
+	wd_buf_release(&ptr);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	wd_import_opts opts;
+	wd_json_doc *doc = NULL;
+	wd_model *m = NULL;
+	wd_error err;
+	uint32_t di;
+	char *copy;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.limits.max_file_size = 1u << 20;
+	opts.limits.max_depth = 64;
+	opts.limits.max_string_len = 1u << 16;
+	opts.limits.max_elements = 1u << 17;
+	opts.limits.max_components = 4096;
+	opts.limits.max_nesting = 8;
+	opts.load_companions = 0;
+	wd_limits_resolve(&opts.limits);
+	if (size > opts.limits.max_file_size)
+		return 0;
+
+	/* the importer alone, on any well-formed document */
+	if (wd_json_parse(&doc, (const char *)data, size, &opts.limits, &err) != WD_OK)
+		return 0;
+	if (wd_model_new(&m, "fuzz/zaps.json", &opts.limits) != WD_OK) {
+		wd_json_free(doc);
+		return 0;
+	}
+	if (wd_model_add_doc(m, "fuzz/zaps.json", doc, &di) == WD_OK &&
+	    wd_import_zapier(m, di, &opts, &err) == WD_OK && wd_model_finish(m) == WD_OK) {
+		check_model(m);
+		locate_last(m);
+	}
+	wd_model_free(m);
+	m = NULL;
+
+	/* the whole import path: detection, importer, finish */
+	copy = malloc(size + 1);
+	if (!copy)
+		return 0;
+	if (size)
+		memcpy(copy, data, size);
+	copy[size] = '\0';
+	if (wd_import_buffer(&m, "fuzz/zaps.json", copy, size, &opts, NULL, &err) == WD_OK) {
+		check_model(m);
+		locate_last(m);
+		wd_model_free(m);
+	}
+	return 0;
+}
