@@ -114,7 +114,15 @@ static wd_status check_entry_auth(const wd_rule_ctx *cx, wd_findings *out)
 			                     "has no authentication for it, so only the runtime settings "
 			                     "(httpNodeAuth, middleware, a proxy) can protect it",
 			                     NAMEF(c), (int)c->type.len, c->type.ptr);
-		} else if (c->auth == WD_AUTH_NONE || c->auth == WD_AUTH_UNKNOWN) {
+		} else if (c->auth == WD_AUTH_UNKNOWN) {
+			/* the export cannot say (Make keeps hook settings outside the blueprint) */
+			rc = wd_findings_add(out, m, R("WD-ENTRY-001"), WD_SEV_MEDIUM, c->app, (uint32_t)i,
+			                     c->auth_loc.doc != WD_NONE ? c->auth_loc : c->loc, "", "",
+			                     "'%.*s' (%.*s) receives requests from the internet and the "
+			                     "export shows no authentication or IP restriction for it: "
+			                     "check the webhook's own settings",
+			                     NAMEF(c), (int)c->type.len, c->type.ptr);
+		} else if (c->auth == WD_AUTH_NONE) {
 			wd_severity sev = WD_SEV_HIGH;
 			v = validator_after(m, (uint32_t)i);
 			if (v != WD_NONE) {
