@@ -113,7 +113,7 @@ static int is_arm_logic(const wd_json_doc *doc, const wd_json_val *root)
 	WD_JSON_ARR_FOREACH(res, i, r)
 	{
 		wd_str t = wd_json_get_str(doc, r, "type");
-		if (t.len == 26 && wd_str_find_ci(t, "Microsoft.Logic/workflows") == 0)
+		if (t.len == 25 && wd_str_find_ci(t, "Microsoft.Logic/workflows") == 0)
 			return 1;
 		/* nested deployments keep their resources one level down */
 		if (wd_json_is_obj(r)) {

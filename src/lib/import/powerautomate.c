@@ -70,6 +70,9 @@
 #define ARM_MAX_HOPS 8
 #define ARM_MAX_NEST 32
 #define ARM_MAX_STEPS 4096
+/* ARM evaluation work for a whole document (calls plus members searched);
+ * past it, every further expression is left unresolved. */
+#define ARM_BUDGET ((uint64_t)1 << 24)
 #define ARM_MAX_TEXT 8192
 #define ARM_MAX_ARGS 16
 #define ARM_MAX_ACC 4
@@ -113,6 +116,20 @@ static int str_eq_ci(wd_str a, wd_str b)
 	return 1;
 }
 
+/*
+ * Hash table keys go through a full 64-bit mixer (splitmix64's finaliser):
+ * the tables probe linearly from the low bits, and FNV or a product alone
+ * leave those bits equal for keys that differ only high up (compound keys).
+ * Every table holds each key once, so no input builds long probe chains.
+ */
+static uint64_t mix64(uint64_t z)
+{
+	z += 0x9e3779b97f4a7c15ULL;
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
 static uint64_t hash_ci(wd_str s, uint64_t seed)
 {
 	uint64_t h = 1469598103934665603ULL ^ seed;
@@ -122,7 +139,7 @@ static uint64_t hash_ci(wd_str s, uint64_t seed)
 		h ^= (unsigned char)lower(s.ptr[i]);
 		h *= 1099511628211ULL;
 	}
-	return h;
+	return mix64(h);
 }
 
 /*
@@ -145,7 +162,7 @@ static uint64_t name_hash(wd_str s)
 		h ^= (unsigned char)name_char(s.ptr[i]);
 		h *= 1099511628211ULL;
 	}
-	return h;
+	return mix64(h);
 }
 
 static int name_eq(wd_str a, wd_str b)
@@ -490,7 +507,12 @@ static size_t ex_call(const char *s, size_t n, size_t j, int f, ex_fn fn, void *
 		if (k >= n || s[k] != ')') {
 			if (ex_funcs[f].kind != EX_TRIGGER)
 				return j + 1;
-			/* triggerFormDataValue('key', ...): read the key only */
+			/* triggerFormDataValue('key', ...): the key is the field read */
+			name = unquote(name, scratch, sizeof(scratch));
+			path_add(&pb, name.ptr, name.len);
+			(*count)++;
+			if (fn)
+				fn(ctx, EX_TRIGGER, name, wd_str_make(pb.b, pb.len));
 			return k;
 		}
 		name = unquote(name, scratch, sizeof(scratch));
@@ -664,11 +686,17 @@ typedef struct pa_node {
 	int trigger;
 } pa_node;
 
-/* A variable written by an action (InitializeVariable, SetVariable, ...). */
+/*
+ * One write of a variable (InitializeVariable, SetVariable, ...). The table
+ * indexes the first write of each name; later writes of the same name are
+ * chained from it through next.
+ */
 typedef struct pa_var {
 	wd_str name;
 	uint32_t comp;
-	int init;
+	uint32_t next;               /* next write of the same name, WD_NONE */
+	uint32_t last;               /* first write only: the chain's last */
+	uint32_t src;                /* first write only: declaring action, WD_NONE */
 } pa_var;
 
 typedef struct cfg_use {
@@ -686,6 +714,7 @@ typedef struct pa_ctx {
 	uint32_t max_nesting;
 	int arm;                     /* the document is an ARM template */
 	arm_scope scope;
+	uint64_t arm_budget;         /* ARM_BUDGET, spent by evaluation */
 	enum shape shape;
 	/* companions, WD_NONE when absent */
 	uint32_t apis_doc, cmap_doc, manifest_doc, lacon_doc;
@@ -798,14 +827,18 @@ static wd_str arena_join(pa_ctx *x, wd_str a, const char *sep, wd_str b)
 }
 
 /* Member by key: exact first, then ASCII case-insensitive (ARM names are).
- * NULL when absent, or when obj is too big to search member by member. */
-static const wd_json_val *get_ci(const wd_json_doc *jd, const wd_json_val *obj, wd_str key)
+ * NULL when absent, when obj is too big to search member by member, or when
+ * the document's ARM budget cannot pay for the search. */
+static const wd_json_val *get_ci(const wd_json_doc *jd, const wd_json_val *obj, wd_str key,
+                                 uint64_t *budget)
 {
 	const wd_json_val *k, *v, *found;
 	size_t i;
 
-	if (!wd_json_is_obj(obj) || wd_json_size(obj) > MAX_LOOKUP_MEMBERS)
+	if (!wd_json_is_obj(obj) || wd_json_size(obj) > MAX_LOOKUP_MEMBERS ||
+	    *budget < 2 * wd_json_size(obj))
 		return NULL;
+	*budget -= 2 * wd_json_size(obj);
 	found = wd_json_get_n(jd, obj, key.ptr ? key.ptr : "", key.len);
 	if (found)
 		return found;
@@ -957,10 +990,11 @@ static int arm_expr(arm_eval *ev, const char *s, size_t n, size_t *i, wd_buf *ou
 	wd_str fname;
 	int all = 1, res = 0;
 
-	if (nest > ARM_MAX_NEST || ++ev->steps > ARM_MAX_STEPS) {
+	if (nest > ARM_MAX_NEST || ++ev->steps > ARM_MAX_STEPS || ev->x->arm_budget == 0) {
 		*i = n;
 		return 0;
 	}
+	ev->x->arm_budget--;
 	j = skip_ws(s, n, *i);
 	if (j >= n) {
 		*i = n;
@@ -1075,7 +1109,8 @@ static int arm_expr(arm_eval *ev, const char *s, size_t n, size_t *i, wd_buf *ou
 	if ((eq_ci(fname, "parameters") || eq_ci(fname, "variables")) && nargs == 1 && ok[0]) {
 		int param = eq_ci(fname, "parameters");
 		wd_str key = wd_str_make(wd_buf_cstr(&args[0]), args[0].len);
-		const wd_json_val *v = get_ci(ev->x->jd, param ? ev->sc.params : ev->sc.vars, key);
+		const wd_json_val *v = get_ci(ev->x->jd, param ? ev->sc.params : ev->sc.vars, key,
+		                              &ev->x->arm_budget);
 		if (param)
 			v = wd_json_get(ev->x->jd, v, "defaultValue");
 		for (a = 0; a < nacc && v; a++) {
@@ -1087,7 +1122,7 @@ static int arm_expr(arm_eval *ev, const char *s, size_t n, size_t *i, wd_buf *ou
 					idx = idx * 10 + (m.ptr[d] - '0');
 				v = d == m.len && m.len ? wd_json_at(v, (size_t)idx) : NULL;
 			} else {
-				v = get_ci(ev->x->jd, v, m);
+				v = get_ci(ev->x->jd, v, m, &ev->x->arm_budget);
 			}
 		}
 		if (all && v) {
@@ -1327,7 +1362,8 @@ static uint32_t find_conn(const pa_ctx *x, wd_str key)
 
 	if (!key.len)
 		return WD_NONE;
-	while ((v = wd_hmap_next(&x->conn_keys, wd_hash64(key.ptr, key.len, 9), &slot)) != WD_NONE)
+	while ((v = wd_hmap_next(&x->conn_keys, mix64(wd_hash64(key.ptr, key.len, 9)), &slot)) !=
+	       WD_NONE)
 		if (wd_str_eq(x->conns[v].key, key))
 			return v;
 	return WD_NONE;
@@ -1349,7 +1385,8 @@ static wd_status add_conn(pa_ctx *x, wd_str key, wd_str api, uint32_t cred, uint
 	c->cred = cred;
 	c->cfg = cfg;
 	c->custom = custom || looks_custom(api);
-	if (wd_hmap_put(&x->conn_keys, wd_hash64(key.ptr, key.len, 9), (uint32_t)x->nconns) != WD_OK)
+	if (wd_hmap_put(&x->conn_keys, mix64(wd_hash64(key.ptr, key.len, 9)), (uint32_t)x->nconns) !=
+	    WD_OK)
 		return WD_ENOMEM;
 	x->nconns++;
 	return WD_OK;
@@ -1378,7 +1415,9 @@ static wd_status add_cfg(pa_ctx *x, uint32_t doc, const wd_json_val *obj,
 	tv = wd_json_get(jd, params, "disableCertificateValidation");
 	c->tls_off = wd_json_is_true(tv) ||
 	             (wd_json_is_str(tv) && eq_ci(wd_json_str(jd, tv), "true"));
-	if (name.len && wd_hmap_put(&x->cfg_names, hash_ci(name, 5), (uint32_t)x->ncfgs) != WD_OK)
+	/* the first resource of a name is the one connections resolve to */
+	if (name.len && cfg_find(x, name) == WD_NONE &&
+	    wd_hmap_put(&x->cfg_names, hash_ci(name, 5), (uint32_t)x->ncfgs) != WD_OK)
 		return WD_ENOMEM;
 	*idx = (uint32_t)x->ncfgs++;
 	return WD_OK;
@@ -1889,10 +1928,28 @@ static uint32_t describe(pa_ctx *x, wd_component *c, const wd_json_val *a, int t
 	return conn;
 }
 
+/*
+ * The configuration tree of an action: its inputs; without inputs, the
+ * action object, except for containers, whose object holds their children
+ * (the children's settings must not count twice): their condition or array
+ * (expression, foreach), or nothing.
+ */
+static const wd_json_val *params_of(const pa_ctx *x, const wd_json_val *a)
+{
+	const wd_json_val *in = get(x, a, "inputs");
+
+	if (in)
+		return in;
+	if (!get(x, a, "actions") && !get(x, a, "else") && !get(x, a, "cases") &&
+	    !get(x, a, "default"))
+		return a;
+	in = get(x, a, "expression");
+	return in ? in : get(x, a, "foreach");
+}
+
 static wd_status add_node(pa_ctx *x, const wd_json_val *k, const wd_json_val *a, uint32_t parent,
                           const char *branch, int trigger, uint32_t *idx)
 {
-	const wd_json_val *in = get(x, a, "inputs");
 	wd_component c;
 	pa_node *nd;
 	uint32_t conn;
@@ -1902,7 +1959,7 @@ static wd_status add_node(pa_ctx *x, const wd_json_val *k, const wd_json_val *a,
 	c.id = wd_json_str(x->jd, k);
 	c.name = c.id;
 	c.loc = loc_of(x, a);
-	c.params = loc_of(x, in ? in : a);
+	c.params = loc_of(x, params_of(x, a));
 	conn = describe(x, &c, a, trigger);
 	rc = wd_model_add_component(x->m, &c, idx);
 	if (rc != WD_OK)
@@ -1969,38 +2026,54 @@ static wd_status add_actions(pa_ctx *x, const wd_json_val *acts, uint32_t parent
 
 /* ---- names and variables --------------------------------------------------------------------- */
 
+/*
+ * The component named name. Names match ignoring case and '_' / ' ' (the
+ * definition language treats action names case-insensitively, and
+ * expressions write the designer's spaces as underscores); when several
+ * actions share a name that way, the first in document order is the one.
+ */
+static uint32_t find_name(const pa_ctx *x, wd_str name)
+{
+	size_t slot = WD_HMAP_START;
+	uint32_t c;
+
+	if (!name.len)
+		return WD_NONE;
+	while ((c = wd_hmap_next(&x->names, name_hash(name), &slot)) != WD_NONE)
+		if (name_eq(x->m->comps[c].name, name))
+			return c;
+	return WD_NONE;
+}
+
 static wd_status index_names(pa_ctx *x)
 {
 	size_t i;
 
 	for (i = 0; i < x->nnodes; i++) {
 		wd_str name = x->m->comps[x->first + i].name;
-		if (name.ptr && wd_hmap_put(&x->names, name_hash(name), (uint32_t)(x->first + i)) != WD_OK)
+		if (!name.len || find_name(x, name) != WD_NONE)
+			continue;
+		if (wd_hmap_put(&x->names, name_hash(name), (uint32_t)(x->first + i)) != WD_OK)
 			return WD_ENOMEM;
 	}
 	return WD_OK;
 }
 
-/* The component named name (exact spelling first, then case / '_' / ' ' free). */
-static uint32_t find_name(const pa_ctx *x, wd_str name)
+/* The first write of variable name (case-insensitive), WD_NONE if none. */
+static uint32_t find_var(const pa_ctx *x, wd_str name)
 {
 	size_t slot = WD_HMAP_START;
-	uint32_t c, loose = WD_NONE;
+	uint32_t v;
 
-	if (!name.len)
-		return WD_NONE;
-	while ((c = wd_hmap_next(&x->names, name_hash(name), &slot)) != WD_NONE) {
-		wd_str n = x->m->comps[c].name;
-		if (wd_str_eq(n, name))
-			return c;
-		if (loose == WD_NONE && name_eq(n, name))
-			loose = c;
-	}
-	return loose;
+	while ((v = wd_hmap_next(&x->var_names, hash_ci(name, 11), &slot)) != WD_NONE)
+		if (str_eq_ci(x->vars[v].name, name))
+			return v;
+	return WD_NONE;
 }
 
 static wd_status add_var(pa_ctx *x, wd_str name, uint32_t comp, int init)
 {
+	uint32_t head, idx = (uint32_t)x->nvars;
 	pa_var *v;
 
 	if (!name.len)
@@ -2008,13 +2081,20 @@ static wd_status add_var(pa_ctx *x, wd_str name, uint32_t comp, int init)
 	if (x->nvars == x->vars_cap &&
 	    wd_grow((void **)&x->vars, &x->vars_cap, x->nvars + 1, sizeof(*x->vars)) != WD_OK)
 		return WD_ENOMEM;
-	v = &x->vars[x->nvars];
+	head = find_var(x, name);
+	v = &x->vars[idx];
 	v->name = name;
 	v->comp = comp;
-	v->init = init;
-	if (wd_hmap_put(&x->var_names, hash_ci(name, 11), (uint32_t)x->nvars) != WD_OK)
-		return WD_ENOMEM;
+	v->next = WD_NONE;
+	v->last = idx;
+	v->src = init ? comp : WD_NONE;
 	x->nvars++;
+	if (head == WD_NONE)
+		return wd_hmap_put(&x->var_names, hash_ci(name, 11), idx);
+	x->vars[x->vars[head].last].next = idx;
+	x->vars[head].last = idx;
+	if (init && x->vars[head].src == WD_NONE)
+		x->vars[head].src = comp;
 	return WD_OK;
 }
 
@@ -2054,18 +2134,11 @@ static wd_status index_vars(pa_ctx *x)
 /* The action declaring variable name (else its first writer), WD_NONE if none. */
 static uint32_t var_source(const pa_ctx *x, wd_str name)
 {
-	size_t slot = WD_HMAP_START;
-	uint32_t v, first = WD_NONE;
+	uint32_t v = find_var(x, name);
 
-	while ((v = wd_hmap_next(&x->var_names, hash_ci(name, 11), &slot)) != WD_NONE) {
-		if (!str_eq_ci(x->vars[v].name, name))
-			continue;
-		if (x->vars[v].init)
-			return x->vars[v].comp;
-		if (first == WD_NONE)
-			first = x->vars[v].comp;
-	}
-	return first;
+	if (v == WD_NONE)
+		return WD_NONE;
+	return x->vars[v].src != WD_NONE ? x->vars[v].src : x->vars[v].comp;
 }
 
 /* ---- expressions ----------------------------------------------------------------------------- */
@@ -2094,8 +2167,7 @@ static wd_str field_of(wd_str path)
 
 static wd_status add_field(pa_ctx *x, uint32_t comp, wd_str name, wd_loc loc)
 {
-	uint64_t h = wd_hash64(name.ptr ? name.ptr : "", name.len,
-	                       (uint64_t)comp * 0x9e3779b97f4a7c15ULL + 7);
+	uint64_t h = mix64(wd_hash64(name.ptr ? name.ptr : "", name.len, 7) ^ mix64(comp));
 	size_t slot = WD_HMAP_START;
 	uint32_t fi;
 	wd_field f;
@@ -2136,7 +2208,7 @@ static wd_status add_edge(pa_ctx *x, uint32_t from, uint32_t to, wd_edge_kind ki
 /* One expression edge per (src, dst). */
 static wd_status add_expr_edge(pa_ctx *x, uint32_t src, uint32_t dst, wd_loc loc)
 {
-	uint64_t h = ((uint64_t)src << 32 | dst) * 0x9e3779b97f4a7c15ULL;
+	uint64_t h = mix64((uint64_t)src << 32 | dst);
 	size_t slot = WD_HMAP_START;
 	uint32_t v;
 	wd_status rc;
@@ -2188,8 +2260,8 @@ static void on_expr(void *ctx, enum ex_kind kind, wd_str name, wd_str path)
 		rk = WD_REF_OTHER;
 		break;
 	}
-	h = wd_hash64(path.ptr ? path.ptr : "", path.len,
-	              ((uint64_t)x->comp << 32 | src) ^ ((uint64_t)rk << 60));
+	h = mix64(wd_hash64(path.ptr ? path.ptr : "", path.len, 13) ^
+	          mix64(((uint64_t)x->comp << 32 | src) ^ ((uint64_t)rk << 60)));
 	while ((ri = wd_hmap_next(&x->refs, h, &slot)) != WD_NONE) {
 		const wd_ref *o = &m->refs[ri];
 		if (o->comp == x->comp && o->kind == rk && o->src == src && wd_str_eq(o->path, path))
@@ -2219,16 +2291,11 @@ static void on_expr(void *ctx, enum ex_kind kind, wd_str name, wd_str path)
 		for (i = 0; i < x->ntriggers && rc == WD_OK; i++)
 			rc = add_expr_edge(x, x->triggers[i], x->comp, x->loc);
 	if (rc == WD_OK && kind == EX_VAR && src != WD_NONE) {
-		/* every writer of the variable feeds the reader */
-		size_t vs = WD_HMAP_START, n = 0;
-		uint32_t v;
-		while (rc == WD_OK && n < MAX_VAR_EDGES &&
-		       (v = wd_hmap_next(&x->var_names, hash_ci(name, 11), &vs)) != WD_NONE) {
-			if (!str_eq_ci(x->vars[v].name, name))
-				continue;
+		/* the writers of the variable feed the reader (the first few) */
+		uint32_t v = find_var(x, name);
+		size_t n;
+		for (n = 0; rc == WD_OK && v != WD_NONE && n < MAX_VAR_EDGES; n++, v = x->vars[v].next)
 			rc = add_expr_edge(x, x->vars[v].comp, x->comp, x->loc);
-			n++;
-		}
 	} else if (rc == WD_OK && rk == WD_REF_NODE && src != WD_NONE) {
 		rc = add_expr_edge(x, src, x->comp, x->loc);
 	}
@@ -2994,6 +3061,7 @@ wd_status wd_import_powerautomate(wd_model *m, uint32_t doc, const wd_import_opt
 	x.opts = opts;
 	x.err = err;
 	x.max_nesting = lim.max_nesting;
+	x.arm_budget = ARM_BUDGET;
 	x.apis_doc = x.cmap_doc = x.manifest_doc = x.lacon_doc = WD_NONE;
 	if (m->platform == WD_PLATFORM_UNKNOWN)
 		m->platform = WD_PLATFORM_POWER_AUTOMATE;

@@ -108,12 +108,14 @@ static wd_status check_entry_auth(const wd_rule_ctx *cx, wd_findings *out)
 		if (!(c->flags & WD_COMP_PUBLIC) || !active_comp(c))
 			continue;
 		if (c->auth == WD_AUTH_EXTERNAL) {
+			int nr = c->app != WD_NONE && m->apps[c->app].platform == WD_PLATFORM_NODERED;
 			rc = wd_findings_add(out, m, R("WD-ENTRY-002"), WD_SEV_MEDIUM, c->app, (uint32_t)i,
 			                     c->auth_loc.doc != WD_NONE ? c->auth_loc : c->loc, "", "",
 			                     "'%.*s' (%.*s) accepts requests from the network; the export "
-			                     "has no authentication for it, so only the runtime settings "
-			                     "(httpNodeAuth, middleware, a proxy) can protect it",
-			                     NAMEF(c), (int)c->type.len, c->type.ptr);
+			                     "has no authentication for it, so only %s can protect it",
+			                     NAMEF(c), (int)c->type.len, c->type.ptr,
+			                     nr ? "the runtime settings (httpNodeAuth, middleware, a proxy)"
+			                        : "network restrictions (allowed caller IP ranges)");
 		} else if (c->auth == WD_AUTH_UNKNOWN) {
 			/* the export cannot say (Make keeps hook settings outside the blueprint) */
 			rc = wd_findings_add(out, m, R("WD-ENTRY-001"), WD_SEV_MEDIUM, c->app, (uint32_t)i,
@@ -1324,7 +1326,7 @@ static const wd_rule builtin[] = {
 	 "Open the webhook (Webhooks > Custom webhook), add IP restrictions, require an API key header checked in a filter, and define a data structure so unexpected payloads are rejected.",
 	 "In the Catch Hook step, do not share the hook URL publicly; check a secret header in a Filter step right after it, or use an authenticated app trigger instead.",
 	 check_entry_auth},
-	{"WD-ENTRY-002", "HTTP endpoint protected only by runtime settings", WD_SEV_MEDIUM,
+	{"WD-ENTRY-002", "HTTP endpoint protected only by settings outside the export", WD_SEV_MEDIUM,
 	 "LCNC-SEC-05", "Security Misconfiguration", "S", 306,
 	 "Node-RED HTTP endpoints are public unless the runtime's settings.js sets httpNodeAuth or "
 	 "a middleware. The flow export cannot show that, so the endpoint must be assumed open "

@@ -12,6 +12,18 @@
 
 #define EMPTY UINT32_MAX
 
+/* Home slots come from a mixed key: callers' keys often differ only in high
+ * bits (packed indices) and would otherwise pile into one cluster. */
+static inline size_t home(uint64_t key, size_t mask)
+{
+	key ^= key >> 30;
+	key *= 0xbf58476d1ce4e5b9ULL;
+	key ^= key >> 27;
+	key *= 0x94d049bb133111ebULL;
+	key ^= key >> 31;
+	return (size_t)key & mask;
+}
+
 void wd_hmap_release(wd_hmap *h)
 {
 	free(h->keys);
@@ -42,7 +54,7 @@ wd_status wd_hmap_put(wd_hmap *h, uint64_t key, uint32_t val)
 			k = (start + j) & (h->cap - 1);
 			if (h->cap == 0 || h->vals[k] == EMPTY)
 				continue;
-			for (i = h->keys[k] & (ncap - 1); nv[i] != EMPTY; i = (i + 1) & (ncap - 1))
+			for (i = home(h->keys[k], ncap - 1); nv[i] != EMPTY; i = (i + 1) & (ncap - 1))
 				;
 			nk[i] = h->keys[k];
 			nv[i] = h->vals[k];
@@ -54,7 +66,7 @@ wd_status wd_hmap_put(wd_hmap *h, uint64_t key, uint32_t val)
 		h->cap = ncap;
 	}
 	mask = h->cap - 1;
-	for (i = key & mask; h->vals[i] != EMPTY; i = (i + 1) & mask)
+	for (i = home(key, mask); h->vals[i] != EMPTY; i = (i + 1) & mask)
 		;
 	h->keys[i] = key;
 	h->vals[i] = val;
@@ -68,7 +80,7 @@ uint32_t wd_hmap_next(const wd_hmap *h, uint64_t key, size_t *slot)
 
 	if (h->cap == 0)
 		return EMPTY;
-	i = *slot == WD_HMAP_START ? (key & mask) : ((*slot + 1) & mask);
+	i = *slot == WD_HMAP_START ? home(key, mask) : ((*slot + 1) & mask);
 	for (; h->vals[i] != EMPTY; i = (i + 1) & mask) {
 		if (h->keys[i] == key) {
 			*slot = i;
