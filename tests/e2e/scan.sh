@@ -122,13 +122,55 @@ check "control characters neutralised in text" "! grep -q $'\x1b' '$tmp/hostile.
 "$bin" scan --format json -o "$tmp/hostile.json.out" "$tmp/hostile.json"
 check "hostile names keep JSON valid" "validate '$tmp/hostile.json.out'"
 
-# --- the real corpus: every n8n and Node-RED file imports ---------------------------------------
+# --- zip archives: read in memory, companions inside, hostile members ----------------------------
+pkg="$corpus/power-automate/pnp-powerautomate-samples/samples/sharepoint-collect-feedback/solution/SharePointCollectFeedback"
+if [ -d "$pkg" ]; then
+  python3 - "$pkg" "$tmp" <<'PY'
+import os, sys, zipfile
+pkg, tmp = sys.argv[1], sys.argv[2]
+def add_tree(z, root, prefix=""):
+    for d, _, files in os.walk(root):
+        for f in files:
+            full = os.path.join(d, f)
+            z.write(full, prefix + os.path.relpath(full, root))
+with zipfile.ZipFile(os.path.join(tmp, "package.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    add_tree(z, pkg)
+with zipfile.ZipFile(os.path.join(tmp, "hostile.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("../evil.json", '{"nodes":[],"connections":{}}')
+    z.writestr("ok/flow.json", open(os.path.join(tmp, "hostile-src.json")).read() if os.path.exists(os.path.join(tmp, "hostile-src.json")) else '{"name":"ok","nodes":[{"id":"1","name":"Hook","type":"n8n-nodes-base.webhook","parameters":{}}],"connections":{}}')
+with zipfile.ZipFile(os.path.join(tmp, "outer.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    z.write(os.path.join(tmp, "package.zip"), "inner/package.zip")
+with zipfile.ZipFile(os.path.join(tmp, "bomb.zip"), "w", zipfile.ZIP_DEFLATED) as z:
+    with z.open("bomb.json", "w") as w:
+        chunk = b"0" * (1 << 20)
+        for _ in range(200):
+            w.write(chunk)
+PY
+  "$bin" scan --format json -o "$tmp/dir.json" "$pkg"; "$bin" scan --format json -o "$tmp/zip.json" "$tmp/package.zip"; rc=$?
+  check "zipped package exit is not an input error" '[ $rc -ne 2 ]'
+  check "zipped package: same apps and findings as the folder, companions inside" \
+    "python3 -c 'import json; a=json.load(open(\"$tmp/dir.json\")); b=json.load(open(\"$tmp/zip.json\")); sa=a[\"summary\"]; sb=b[\"summary\"]; print(\"zip:\", sb); assert sb[\"errors\"]==0 and sb[\"exports\"]==sa[\"exports\"]>0 and sb[\"companions\"]==sa[\"companions\"]>0 and sb[\"findings\"]==sa[\"findings\"] and [f[\"fingerprint\"] for f in a[\"findings\"]]==[f[\"fingerprint\"] for f in b[\"findings\"]]; assert all(\"package.zip!/\" in f[\"location\"][\"file\"] for f in b[\"findings\"])'"
+  "$bin" scan --format json -o "$tmp/outer.json" "$tmp/outer.zip"
+  check "zip inside a zip is read" \
+    "python3 -c 'import json; b=json.load(open(\"$tmp/outer.json\")); assert b[\"summary\"][\"exports\"]>0 and any(\"outer.zip!/inner/package.zip!/\" in a[\"file\"] for a in b[\"apps\"])'"
+  "$bin" scan --color never "$tmp/hostile.zip" >"$tmp/hostile-zip.txt" 2>"$tmp/hostile-zip.err"; rc=$?
+  check "zip-slip member refused and reported, the rest scanned" \
+    "[ $rc -eq 2 ] && grep -q 'unsafe or unreadable name' '$tmp/hostile-zip.err' && grep -q 'hostile.zip!/ok/flow.json' '$tmp/hostile-zip.txt'"
+  "$bin" scan --color never "$tmp/bomb.zip" "$src/examples/n8n" >"$tmp/bomb.txt" 2>"$tmp/bomb.err"; rc=$?
+  check "zip bomb stopped with a one-line error, other inputs scanned" \
+    "[ $rc -eq 2 ] && grep -qi 'bomb.zip.*\\(ratio\\|limit\\)' '$tmp/bomb.err' && grep -q 'Lead intake' '$tmp/bomb.txt'"
+  rm -f "$tmp/bomb.zip"
+fi
+
+# --- the real corpus: every file of every platform imports ------------------------------------
 if [ -d "$corpus/n8n" ] && [ -d "$corpus/node-red" ]; then
-  "$bin" scan --format json -o "$tmp/corpus.json" "$corpus/n8n" "$corpus/node-red" 2>"$tmp/corpus.err"; rc=$?
+  "$bin" scan --format json -o "$tmp/corpus.json" "$corpus" 2>"$tmp/corpus.err"; rc=$?
   check "corpus scans without input errors (exit $rc)" '[ $rc -ne 2 ]'
   check "corpus output matches the schema" "validate '$tmp/corpus.json'"
-  check "corpus: no errors, every file an export or companion" \
-    "python3 -c 'import json; d=json.load(open(\"$tmp/corpus.json\")); s=d[\"summary\"]; print(\"corpus:\", s); assert s[\"errors\"]==0 and s[\"skipped\"]==0 and s[\"exports\"]==2184 and s[\"companions\"]==11'"
+  check "corpus: no errors, every workflow an export, every companion a companion" \
+    "python3 -c 'import json; d=json.load(open(\"$tmp/corpus.json\")); s=d[\"summary\"]; print(\"corpus:\", s); assert s[\"errors\"]==0 and s[\"skipped\"]==0 and s[\"exports\"]==2569 and s[\"companions\"]==96'"
+  check "corpus: every platform present" \
+    "python3 -c 'import json; d=json.load(open(\"$tmp/corpus.json\")); assert {a[\"platform\"] for a in d[\"apps\"]}=={\"n8n\",\"node-red\",\"power-automate\",\"make\",\"zapier\"}'"
 else
   echo "corpus not found at $corpus: corpus checks skipped"
 fi

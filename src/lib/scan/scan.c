@@ -598,6 +598,7 @@ static wd_status merge(wd_scan_result *r, wd_scan_result *part)
 	APPEND_ALL(r, part, findings, nfindings, findings_cap);
 	APPEND_ALL(r, part, errors, nerrors, errors_cap);
 	APPEND_ALL(r, part, skips, nskips, skips_cap);
+	r->files += part->files;   /* archive members; the pool counts the files */
 	r->imported += part->imported;
 	r->companions += part->companions;
 	r->bytes += part->bytes;
