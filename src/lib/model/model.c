@@ -479,11 +479,27 @@ static wd_class class_of_name(wd_str n)
 	size_t i, len = n.len < sizeof(low) ? n.len : sizeof(low);
 
 	/* lower-case once, then plain substring searches */
+	static const char *const not_an_address[] = {"body", "subject", "template", "content",
+	                                             "html", "text", "message", "attachment",
+	                                             "folder", "server", "config", "sent"};
+	wd_str ln;
+
 	for (i = 0; i < len; i++)
 		low[i] = ascii_lower(n.ptr[i]);
-	for (i = 0; i < sizeof(table) / sizeof(*table); i++)
-		if (wd_str_find(wd_str_make(low, len), table[i].needle) >= 0)
+	ln = wd_str_make(low, len);
+	for (i = 0; i < sizeof(table) / sizeof(*table); i++) {
+		size_t k;
+		int skip = 0;
+		if (wd_str_find(ln, table[i].needle) < 0)
+			continue;
+		/* "emailBody", "mail_subject": about a message, not a person's address */
+		if (wd_str_find(wd_str_c(table[i].needle), "mail") >= 0)
+			for (k = 0; k < sizeof(not_an_address) / sizeof(*not_an_address); k++)
+				if (wd_str_find(ln, not_an_address[k]) >= 0)
+					skip = 1;
+		if (!skip)
 			return table[i].cls;
+	}
 	return WD_CLASS_NONE;
 }
 

@@ -1194,32 +1194,41 @@ static wd_status check_secure_data(const wd_rule_ctx *cx, wd_findings *out)
 	const wd_model *m = cx->m;
 	size_t i, j;
 	wd_status rc = WD_OK;
-	uint8_t *sens = calloc(m->ncomps + 1, 1);
+	uint32_t *sens = calloc(m->ncomps + 1, sizeof(*sens)); /* first sensitive field + 1 */
 
 	if (!sens)
 		return WD_ENOMEM;
 	for (j = 0; j < m->nfields; j++)
-		if (m->fields[j].comp < m->ncomps && sensitive_class(m->fields[j].cls))
-			sens[m->fields[j].comp] = 1;
+		if (m->fields[j].comp < m->ncomps && sensitive_class(m->fields[j].cls) &&
+		    !sens[m->fields[j].comp])
+			sens[m->fields[j].comp] = (uint32_t)j + 1;
 	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
 		const wd_component *c = &m->comps[i];
-		const char *what = NULL;
+		char what[160];
 		if (c->app == WD_NONE || m->apps[c->app].platform != WD_PLATFORM_POWER_AUTOMATE ||
 		    !active_comp(c) || (c->flags & WD_COMP_SECURE_IO) || c->kind == WD_KIND_LOGIC)
 			continue;
 		if (c->auth == WD_AUTH_BASIC || c->auth == WD_AUTH_HEADER ||
-		    c->auth == WD_AUTH_API_KEY || c->auth == WD_AUTH_OAUTH || c->auth == WD_AUTH_CERT)
-			what = "the credentials it sends";
-		else if (c->connector && wd_str_eq_c(c->connector->type, "keyvault"))
-			what = "the secrets it reads";
-		else if (sens[i])
-			what = "personal or sensitive data";
-		if (!what)
+		    c->auth == WD_AUTH_API_KEY || c->auth == WD_AUTH_OAUTH || c->auth == WD_AUTH_CERT) {
+			snprintf(what, sizeof(what), "the credentials it sends (%s authentication)",
+			         wd_auth_name(c->auth));
+		} else if (c->connector && wd_str_eq_c(c->connector->type, "keyvault")) {
+			snprintf(what, sizeof(what), "the secrets it reads");
+		} else if (sens[i]) {
+			const wd_field *fl = &m->fields[sens[i] - 1];
+			snprintf(what, sizeof(what), "%s ('%.*s')",
+			         fl->cls == WD_CLASS_PII         ? "personal data"
+			         : fl->cls == WD_CLASS_FINANCIAL ? "financial data"
+			         : fl->cls == WD_CLASS_HEALTH    ? "health data"
+			                                         : "a secret",
+			         (int)(fl->name.len > 60 ? 60 : fl->name.len), fl->name.ptr);
+		} else {
 			continue;
+		}
 		rc = wd_findings_add(out, m, R("WD-DATA-002"), WD_SEV_MEDIUM, c->app, (uint32_t)i, c->loc,
 		                     "", "",
-		                     "'%.*s' handles %s without Secure inputs/outputs, so they are kept "
-		                     "in the flow's run history for anyone who can read it",
+		                     "'%.*s' handles %s without Secure inputs/outputs, so it is kept in "
+		                     "the flow's run history for anyone who can read it",
 		                     NAMEF(c), what);
 	}
 	free(sens);
