@@ -23,13 +23,24 @@ for want in \
   "file-sync-legacy.json WD-COMP-001" "file-sync-legacy.json WD-SEC-001" \
   "flows.json WD-INJ-001" "flows.json WD-TLS-001" "flows.json WD-TLS-002" \
   "flows.json WD-ENTRY-002" "flows.json WD-FS-001" "flows.json WD-SEC-001" \
-  "flows_cred.json WD-SEC-002"; do
+  "flows_cred.json WD-SEC-002" \
+  "NewHireOnboarding WD-ENTRY-001" "NewHireOnboarding WD-SEC-001" "NewHireOnboarding WD-DATA-002" \
+  "NewHireOnboarding WD-ACL-002" "NewHireOnboarding WD-LOG-001" \
+  "legacy-package WD-ACL-002" "legacy-package WD-HTTP-002" \
+  "arm/azuredeploy.json WD-SEC-001" "arm/azuredeploy.json WD-ENTRY-001" \
+  "bare/definition.json WD-INJ-002" "connections.json WD-SEC-001" \
+  "solution-package.zip!/Workflows/ExpenseApproval WD-SEC-001" \
+  "lead-router.blueprint.json WD-DATA-003" "lead-router.blueprint.json WD-SEC-001" \
+  "lead-router.blueprint.json WD-ENTRY-001" "lead-router.blueprint.json WD-LOG-001" \
+  "zapier-export.json WD-ENTRY-001" "zapier-export.json WD-SEC-001" "zapier-export.json WD-INJ-001"; do
   set -- $want
   check "examples: $2 in $1" "grep -B0 -A0 '$2' '$tmp/ex.txt' | grep -q '$1'"
 done
 check "good example has no high finding" \
   "! grep -A0 -E '^  (HIGH|CRITICAL)' '$tmp/ex.txt' | grep -q nightly-report"
-check "summary line" "grep -qE '^[0-9]+ findings .* in 8 apps from 6 exports' '$tmp/ex.txt'"
+check "summary line" "grep -qE '^[0-9]+ findings .* in 18 apps from 15 exports; 7 companion files' '$tmp/ex.txt'"
+check "well-configured examples stay clean of high findings" \
+  "! grep -E '^  (HIGH|CRITICAL)' '$tmp/ex.txt' | grep -q 'invoice-sync\\|OrderSync/workflow.json'"
 
 # --- JSON output: valid, versioned, redacted ---------------------------------------------
 "$bin" scan --format json -o "$tmp/ex.json" "$src/examples"; rc=$?
@@ -46,7 +57,7 @@ check "json output matches docs/schema/scan-result.schema.json" "validate '$tmp/
 # every planted secret-looking literal of the examples must be absent from all outputs
 python3 - "$src/examples" >"$tmp/secrets.txt" <<'PY'
 import json, os, re, sys
-pat = re.compile(r'(sk-proj-[A-Za-z0-9_-]{20,}|xox[bp]-[A-Za-z0-9-]{16,}|shpat_[0-9a-f]{32}|pat-na1-[0-9a-f-]{30,}|://[^/:@\s]+:[^/@\s]+@)')
+pat = re.compile(r'(sk-proj-[A-Za-z0-9_-]{20,}|xox[bp]-[A-Za-z0-9-]{16,}|shpat_[0-9a-f]{32}|pat-na1-[0-9a-f-]{30,}|://[^/:@\s]+:[^/@\s]+@|AIza[0-9A-Za-z_-]{30,}|SG\.[A-Za-z0-9_.-]{30,}|SharedAccessKey=[^;"\s]{10,}|hooks\.slack\.com/services/[A-Za-z0-9/]{20,})')
 for root, _, files in os.walk(sys.argv[1]):
     for f in files:
         if f.endswith('.json'):

@@ -311,6 +311,35 @@ static const rule_case cases[] = {
 	    ERRWF ",\"callerPolicy\":\"workflowsFromSameOwner\""),
 	 "WD-ACL-001", 0, -1},
 
+	/* Power Automate (bare definitions) */
+	{"power automate SQL query from an expression", "def.json",
+	 "{\"triggers\":{\"t\":{\"type\":\"Recurrence\"}},\"actions\":{\"Q\":{\"type\":\"ApiConnection\","
+	 "\"inputs\":{\"host\":{\"connection\":{\"name\":\"@parameters('$connections')['sql']['connectionId']\"}},"
+	 "\"method\":\"post\",\"path\":\"/datasets/default/query/sql\",\"body\":{\"query\":"
+	 "\"SELECT * FROM t WHERE id = '@{triggerBody()?['id']}'\"}},\"runAfter\":{}}}}",
+	 "WD-INJ-002", 1, WD_SEV_MEDIUM},
+	{"power automate static SQL query", "def.json",
+	 "{\"triggers\":{\"t\":{\"type\":\"Recurrence\"}},\"actions\":{\"Q\":{\"type\":\"ApiConnection\","
+	 "\"inputs\":{\"host\":{\"connection\":{\"name\":\"@parameters('$connections')['sql']['connectionId']\"}},"
+	 "\"method\":\"post\",\"path\":\"/datasets/default/query/sql\",\"body\":{\"query\":\"SELECT 1\"}},\"runAfter\":{}}}}",
+	 "WD-INJ-002", 0, -1},
+	{"power automate URI from a variable", "def.json",
+	 "{\"triggers\":{\"t\":{\"type\":\"Recurrence\"}},\"actions\":{\"H\":{\"type\":\"Http\","
+	 "\"inputs\":{\"method\":\"GET\",\"uri\":\"@{variables('endpoint')}/api/x\"},\"runAfter\":{}}}}",
+	 "WD-HTTP-002", 1, WD_SEV_LOW},
+	{"power automate secret from an app setting", "def.json",
+	 "{\"triggers\":{\"t\":{\"type\":\"Recurrence\"}},\"actions\":{\"H\":{\"type\":\"Http\","
+	 "\"inputs\":{\"method\":\"GET\",\"uri\":\"https://api.example.com\",\"headers\":{\"x-api-key\":"
+	 "\"@appsetting('partner_api_key')\"}},\"runAfter\":{}}}}",
+	 "WD-SEC-001", 0, -1},
+	{"power automate public HTTP trigger", "def.json",
+	 "{\"triggers\":{\"manual\":{\"type\":\"Request\",\"kind\":\"Http\",\"inputs\":{\"schema\":{}}}},\"actions\":{}}",
+	 "WD-ENTRY-001", 1, WD_SEV_HIGH},
+	{"power automate tenant-only HTTP trigger", "def.json",
+	 "{\"triggers\":{\"manual\":{\"type\":\"Request\",\"kind\":\"Http\",\"inputs\":{\"schema\":{},"
+	 "\"triggerAuthenticationType\":\"Tenant\"}}},\"actions\":{}}",
+	 "WD-ENTRY-001", 0, -1},
+
 	/* Node-RED */
 	{"node-red http in -> function", "flows.json",
 	 "[{\"id\":\"t1\",\"type\":\"tab\",\"label\":\"API\"},"

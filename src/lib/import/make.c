@@ -733,7 +733,13 @@ static wd_status add_module(mk *x, const wd_json_val *node, uint32_t *idx)
 	if (!c.name.len)
 		c.name = c.type;
 	c.loc = loc_of(x, node);
-	c.params = c.loc;
+	/* parameters and mapper both matter, so the module object is the tree;
+	 * but modules that hold other modules (routers, if-else) keep only their
+	 * parameters, or the routed modules' values would be reported twice */
+	if (wd_json_get(x->jd, node, "routes") || wd_json_get(x->jd, node, "branches"))
+		c.params = loc_of(x, get_obj(x, node, "parameters"));
+	else
+		c.params = c.loc;
 	cand[0] = c.type;
 	cand[1] = app_part(c.type);
 	c.connector = wd_import_lookup(x->opts, WD_PLATFORM_MAKE, cand,

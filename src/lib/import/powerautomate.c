@@ -1715,6 +1715,39 @@ static const wd_catalog_entry *lookup_api(const pa_ctx *x, wd_str api, wd_str op
 }
 
 /* Connector action or trigger: type "<api>.<operation>", connector, custom flag. */
+/*
+ * A SQL connector action whose query text (a member named "query" or ending
+ * in "/query", as in parameters["query/query"]) holds an expression: the
+ * statement is assembled from run-time data (SQL injection).
+ */
+static int query_is_dynamic(pa_ctx *x, const wd_json_val *v, int depth)
+{
+	const wd_json_val *k, *e;
+	size_t i;
+
+	if (!v || depth > 16)
+		return 0;
+	if (wd_json_is_obj(v)) {
+		WD_JSON_OBJ_FOREACH(v, i, k, e)
+		{
+			wd_str name = wd_json_str(x->jd, k);
+			if (wd_json_is_str(e) &&
+			    (wd_str_eq_c(name, "query") || wd_str_ends_with(name, "/query"))) {
+				wd_str q = wd_json_str(x->jd, e);
+				if (wd_str_find(q, "@{") >= 0 || (q.len && q.ptr[0] == '@'))
+					return 1;
+			}
+			if (wd_json_is_container(e) && query_is_dynamic(x, e, depth + 1))
+				return 1;
+		}
+	} else if (wd_json_is_arr(v)) {
+		WD_JSON_ARR_FOREACH(v, i, e)
+		if (query_is_dynamic(x, e, depth + 1))
+			return 1;
+	}
+	return 0;
+}
+
 static uint32_t connector_facts(pa_ctx *x, wd_component *c, const wd_json_val *a,
                                 const wd_json_val *in)
 {
@@ -1751,6 +1784,8 @@ static uint32_t connector_facts(pa_ctx *x, wd_component *c, const wd_json_val *a
 	if (looks_custom(api) || (conn != WD_NONE && x->conns[conn].custom))
 		c->flags |= WD_COMP_CUSTOM;
 	c->connector = lookup_api(x, api, op, from_key);
+	if (c->connector && (c->connector->flags & WD_CAT_SQL) && query_is_dynamic(x, in, 0))
+		c->flags |= WD_COMP_SQL_DYNAMIC;
 	return conn;
 }
 
@@ -2174,6 +2209,9 @@ static wd_status add_field(pa_ctx *x, uint32_t comp, wd_str name, wd_loc loc)
 	wd_status rc;
 
 	if (!name.len)
+		return WD_OK;
+	/* connector plumbing (X-MS-APIM-Tokens, x-ms-* headers), not app data */
+	if (name.len >= 5 && wd_str_find_ci(name, "x-ms-") == 0)
 		return WD_OK;
 	while ((fi = wd_hmap_next(&x->fields, h, &slot)) != WD_NONE)
 		if (x->m->fields[fi].comp == comp && wd_str_eq(x->m->fields[fi].name, name))

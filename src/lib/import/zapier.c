@@ -412,6 +412,8 @@ static wd_status add_node(zp *x, const wd_json_val *key, const wd_json_val *node
 	if (!c.type.ptr)
 		return WD_ENOMEM;
 	c.name = wd_json_get_str(x->jd, node, "title");
+	if (!c.name.len) /* real exports leave title null and keep the editor's name here */
+		c.name = wd_json_get_str(x->jd, wd_json_get(x->jd, node, "meta"), "stepTitle");
 	if (!c.name.len)
 		c.name = c.type;
 	c.loc = loc_of(x, node);

@@ -339,6 +339,21 @@ static int host_is_internal(wd_str h)
 	       (a == 169 && b == 254) || a == 0;
 }
 
+/* Only what a host name or IP literal can hold; anything else ({, (, ', $)
+ * is an expression the export leaves to run time. */
+static int host_chars_ok(wd_str h)
+{
+	size_t i;
+
+	for (i = 0; i < h.len; i++) {
+		char c = h.ptr[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+		      c == '.' || c == '-' || c == '_' || c == '[' || c == ']' || c == ':'))
+			return 0;
+	}
+	return 1;
+}
+
 static int scheme_is_tls(wd_str s)
 {
 	static const char *const tls[] = {"https", "wss", "mqtts", "ftps", "sftp", "ssh", "amqps",
@@ -365,8 +380,8 @@ wd_status wd_model_add_target(wd_model *m, uint32_t comp, wd_str url, wd_loc loc
 	t.port = -1;
 	t.loc = loc;
 	t.flags = extra_flags;
-	/* n8n marks expressions with a leading '=' */
-	if (u.len && u.ptr[0] == '=') {
+	/* n8n marks expressions with a leading '=', Power Automate with '@' */
+	if (u.len && (u.ptr[0] == '=' || u.ptr[0] == '@')) {
 		u.ptr++;
 		u.len--;
 	}
@@ -438,7 +453,7 @@ wd_status wd_model_add_target(wd_model *m, uint32_t comp, wd_str url, wd_loc loc
 				auth.len = (size_t)(colon - auth.ptr);
 			}
 		}
-		if (!(t.flags & WD_TARGET_DYNAMIC) || !is_dynamic_text(auth))
+		if ((!(t.flags & WD_TARGET_DYNAMIC) || !is_dynamic_text(auth)) && host_chars_ok(auth))
 			t.host = auth;
 	}
 	if (scheme_is_tls(t.scheme))
@@ -482,6 +497,10 @@ static wd_class class_of_name(wd_str n)
 	static const char *const not_an_address[] = {"body", "subject", "template", "content",
 	                                             "html", "text", "message", "attachment",
 	                                             "folder", "server", "config", "sent"};
+	static const char *const not_a_secret[] = {"locktoken", "pagetoken", "nexttoken",
+	                                           "continuationtoken", "skiptoken", "tokentype",
+	                                           "tokencount", "maxtoken", "tokens_used",
+	                                           "tokenlimit", "pagination"};
 	wd_str ln;
 
 	for (i = 0; i < len; i++)
@@ -496,6 +515,11 @@ static wd_class class_of_name(wd_str n)
 		if (wd_str_find(wd_str_c(table[i].needle), "mail") >= 0)
 			for (k = 0; k < sizeof(not_an_address) / sizeof(*not_an_address); k++)
 				if (wd_str_find(ln, not_an_address[k]) >= 0)
+					skip = 1;
+		/* lockToken, nextPageToken, max_tokens: plumbing, not credentials */
+		if (wd_str_eq_c(wd_str_c(table[i].needle), "token"))
+			for (k = 0; k < sizeof(not_a_secret) / sizeof(*not_a_secret); k++)
+				if (wd_str_find(ln, not_a_secret[k]) >= 0)
 					skip = 1;
 		if (!skip)
 			return table[i].cls;

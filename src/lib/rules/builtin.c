@@ -636,6 +636,8 @@ static const token_prefix prefixes[] = {
 	{"hf_", 30, "Hugging Face token", match_plain},
 	{"gsk_", 40, "Groq API key", match_plain},
 	{"Bearer ", 20, "bearer token", match_plain},
+	{"AccountKey=", 40, "Azure storage account key", match_url},
+	{"SharedAccessKey=", 30, "Azure shared access key", match_url},
 	{"eyJ", 0, "JSON Web Token", match_jwt},
 	{":AA", 0, "Telegram bot token", match_telegram},
 	{"-----BEGIN", 0, "private key", match_pem},
@@ -692,6 +694,8 @@ static int looks_placeholder(wd_str v)
 		return 1;
 	return t.len <= 12 && !under;
 }
+
+_Static_assert(sizeof(prefixes) / sizeof(*prefixes) <= 32, "prefix sets are 32-bit masks");
 
 /* Prefix lengths and, per first two bytes, which prefixes start with them
  * (single letters are too common in code and prose to be a useful filter). */
@@ -769,7 +773,7 @@ static int sensitive_key(wd_str k)
 	static const char *const suffixes[] = {"password", "passwd", "secret", "apikey", "token",
 	                                       "authorization", "privatekey", "secretkey",
 	                                       "accesskey", "clientsecret", "xapikey", "apitoken",
-	                                       "accesstoken", "bearer", "auth"};
+	                                       "accesstoken", "bearer", "auth", "connectionstring"};
 	char n[64];
 	size_t i, nl;
 
@@ -791,8 +795,8 @@ static int secret_like(wd_str v, int strong_key)
 	size_t i, digits = 0, upper = 0, lower = 0, other = 0;
 	wd_str t = v;
 
-	if (t.len && t.ptr[0] == '=')
-		return 0; /* n8n expression */
+	if (t.len && (t.ptr[0] == '=' || t.ptr[0] == '@'))
+		return 0; /* an n8n or Power Automate expression: resolved at run time */
 	if (wd_str_starts_with(t, "Bearer ") || wd_str_starts_with(t, "bearer ")) {
 		t.ptr += 7;
 		t.len -= 7;
