@@ -305,6 +305,8 @@ typedef struct wd_model {
 	size_t nzones, zones_cap;
 	uint32_t notes;              /* sticky notes / comments seen (not components) */
 	uint32_t max_components;
+	wd_hmap field_index;         /* (comp, name) -> field, for wd_model_add_field_once */
+	wd_hmap expr_index;          /* (src, dst) -> edge, for wd_model_add_expr_edge */
 } wd_model;
 
 /* ---- lifecycle ---------------------------------------------------------------- */
@@ -336,6 +338,12 @@ wd_status wd_model_add_credential(wd_model *m, const wd_credential *c, uint32_t 
 wd_status wd_model_add_cred_use(wd_model *m, uint32_t comp, uint32_t cred);
 wd_status wd_model_add_ref(wd_model *m, const wd_ref *r);
 wd_status wd_model_add_field(wd_model *m, const wd_field *f);
+/* A field named `name` on comp, unless comp already has one of that name. */
+wd_status wd_model_add_field_once(wd_model *m, uint32_t comp, wd_str name, wd_class cls,
+                                  wd_loc loc);
+/* One implicit WD_EDGE_EXPR edge src -> dst (an expression in dst reads src's
+ * output), unless there is one already; src == dst is ignored. */
+wd_status wd_model_add_expr_edge(wd_model *m, uint32_t src, uint32_t dst, wd_loc loc);
 /* Parses url into scheme/host/port/flags; dynamic when it holds an expression. */
 wd_status wd_model_add_target(wd_model *m, uint32_t comp, wd_str url, wd_loc loc,
                               uint32_t extra_flags);

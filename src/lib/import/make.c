@@ -69,8 +69,6 @@ typedef struct mk {
 	wd_hmap ids;              /* module id -> component */
 	wd_hmap creds;            /* connection id -> credential */
 	wd_hmap refs;             /* (comp, src, path) -> ref */
-	wd_hmap fields;           /* (comp, name) -> field */
-	wd_hmap exprs;            /* (src, dst) -> EXPR edge */
 	/* the module whose expressions are being scanned */
 	uint32_t comp;
 	wd_loc loc;
@@ -270,50 +268,12 @@ static wd_status add_edge(mk *x, uint32_t from, uint32_t to, wd_edge_kind kind,
 
 static wd_status add_field(mk *x, uint32_t comp, wd_str name, wd_class cls, wd_loc loc)
 {
-	uint64_t h = hash_str(name, (uint64_t)comp * 0x9e3779b97f4a7c15ULL + 7);
-	size_t slot = WD_HMAP_START;
-	uint32_t fi;
-	wd_field f;
-	wd_status rc;
-
-	if (!name.len)
-		return WD_OK;
-	while ((fi = wd_hmap_next(&x->fields, h, &slot)) != WD_NONE)
-		if (x->m->fields[fi].comp == comp && wd_str_eq(x->m->fields[fi].name, name))
-			return WD_OK;
-	memset(&f, 0, sizeof(f));
-	f.name = name;
-	f.comp = comp;
-	f.cls = cls;
-	f.loc = loc;
-	rc = wd_model_add_field(x->m, &f);
-	if (rc != WD_OK)
-		return rc;
-	return wd_hmap_put(&x->fields, h, (uint32_t)(x->m->nfields - 1));
+	return wd_model_add_field_once(x->m, comp, name, cls, loc);
 }
 
 static wd_status add_expr_edge(mk *x, uint32_t src, uint32_t dst, wd_loc loc)
 {
-	uint64_t h = ((uint64_t)src << 32 | dst) * 0x9e3779b97f4a7c15ULL;
-	size_t slot = WD_HMAP_START;
-	uint32_t v;
-	wd_edge e;
-	wd_status rc;
-
-	if (src == dst)
-		return WD_OK;
-	while ((v = wd_hmap_next(&x->exprs, h, &slot)) != WD_NONE)
-		if (x->m->edges[v].from == src && x->m->edges[v].to == dst)
-			return WD_OK;
-	memset(&e, 0, sizeof(e));
-	e.from = src;
-	e.to = dst;
-	e.kind = WD_EDGE_EXPR;
-	e.loc = loc;
-	rc = wd_model_add_edge(x->m, &e);
-	if (rc != WD_OK)
-		return rc;
-	return wd_hmap_put(&x->exprs, h, (uint32_t)(x->m->nedges - 1));
+	return wd_model_add_expr_edge(x->m, src, dst, loc);
 }
 
 /* ---- expression scanner --------------------------------------------------------- */
@@ -1174,7 +1134,5 @@ wd_status wd_import_make(wd_model *m, uint32_t doc, const wd_import_opts *opts, 
 	wd_hmap_release(&x.ids);
 	wd_hmap_release(&x.creds);
 	wd_hmap_release(&x.refs);
-	wd_hmap_release(&x.fields);
-	wd_hmap_release(&x.exprs);
 	return rc;
 }

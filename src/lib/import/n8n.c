@@ -437,8 +437,6 @@ typedef struct importer {
 	wd_hmap names;     /* node name -> component (first of that name), per app */
 	wd_hmap creds;     /* (type, id or name) -> credential, whole model */
 	wd_hmap refs;      /* (comp, kind, src, path) -> ref, per app */
-	wd_hmap fields;    /* (comp, name) -> field, per app */
-	wd_hmap exprs;     /* (src, dst) -> EXPR edge, per app */
 	/* the expression being scanned */
 	uint32_t comp;
 	wd_loc loc;
@@ -592,51 +590,12 @@ static wd_str last_segment(wd_str path)
 
 static wd_status add_field(importer *im, uint32_t comp, wd_str name, wd_loc loc)
 {
-	uint64_t h = hash_str(name, (uint64_t)comp * 0x9e3779b97f4a7c15ULL + 7);
-	size_t slot = WD_HMAP_START;
-	uint32_t fi;
-	wd_field f;
-	wd_status rc;
-
-	if (!name.len)
-		return WD_OK;
-	while ((fi = wd_hmap_next(&im->fields, h, &slot)) != WD_NONE)
-		if (im->m->fields[fi].comp == comp && wd_str_eq(im->m->fields[fi].name, name))
-			return WD_OK;
-	memset(&f, 0, sizeof(f));
-	f.name = name;
-	f.comp = comp;
-	f.cls = WD_CLASS_NONE;
-	f.loc = loc;
-	rc = wd_model_add_field(im->m, &f);
-	if (rc != WD_OK)
-		return rc;
-	return wd_hmap_put(&im->fields, h, (uint32_t)(im->m->nfields - 1));
+	return wd_model_add_field_once(im->m, comp, name, WD_CLASS_NONE, loc);
 }
 
 static wd_status add_expr_edge(importer *im, uint32_t src, uint32_t dst, wd_loc loc)
 {
-	uint64_t h = ((uint64_t)src << 32 | dst) * 0x9e3779b97f4a7c15ULL;
-	size_t slot = WD_HMAP_START;
-	uint32_t v;
-	wd_edge e;
-	wd_status rc;
-
-	if (src == dst)
-		return WD_OK;
-	while ((v = wd_hmap_next(&im->exprs, h, &slot)) != WD_NONE)
-		if (im->m->edges[v].from == src && im->m->edges[v].to == dst)
-			return WD_OK;
-	memset(&e, 0, sizeof(e));
-	e.from = src;
-	e.to = dst;
-	e.kind = WD_EDGE_EXPR;
-	e.port = 0;
-	e.loc = loc;
-	rc = wd_model_add_edge(im->m, &e);
-	if (rc != WD_OK)
-		return rc;
-	return wd_hmap_put(&im->exprs, h, (uint32_t)(im->m->nedges - 1));
+	return wd_model_add_expr_edge(im->m, src, dst, loc);
 }
 
 /* Scanner callback: dedupe, store the ref, its field and its implicit edge. */
@@ -1343,8 +1302,6 @@ static wd_status import_array(importer *im, const wd_json_val *arr, size_t *foun
 		(*found)++;
 		wd_hmap_release(&im->names);
 		wd_hmap_release(&im->refs);
-		wd_hmap_release(&im->fields);
-		wd_hmap_release(&im->exprs);
 	}
 	return WD_OK;
 }
@@ -1393,7 +1350,5 @@ wd_status wd_import_n8n(wd_model *m, uint32_t doc, const wd_import_opts *opts, w
 	wd_hmap_release(&im.names);
 	wd_hmap_release(&im.creds);
 	wd_hmap_release(&im.refs);
-	wd_hmap_release(&im.fields);
-	wd_hmap_release(&im.exprs);
 	return rc;
 }

@@ -735,7 +735,7 @@ typedef struct pa_ctx {
 	size_t nvars, vars_cap;
 	uint32_t triggers[MAX_TRIGGERS];
 	size_t ntriggers;
-	wd_hmap names, var_names, conn_keys, refs, fields, exprs;
+	wd_hmap names, var_names, conn_keys, refs;
 	int error_handling;
 	/* the expression being scanned */
 	uint32_t comp;
@@ -2202,29 +2202,10 @@ static wd_str field_of(wd_str path)
 
 static wd_status add_field(pa_ctx *x, uint32_t comp, wd_str name, wd_loc loc)
 {
-	uint64_t h = mix64(wd_hash64(name.ptr ? name.ptr : "", name.len, 7) ^ mix64(comp));
-	size_t slot = WD_HMAP_START;
-	uint32_t fi;
-	wd_field f;
-	wd_status rc;
-
-	if (!name.len)
-		return WD_OK;
 	/* connector plumbing (X-MS-APIM-Tokens, x-ms-* headers), not app data */
 	if (name.len >= 5 && wd_str_find_ci(name, "x-ms-") == 0)
 		return WD_OK;
-	while ((fi = wd_hmap_next(&x->fields, h, &slot)) != WD_NONE)
-		if (x->m->fields[fi].comp == comp && wd_str_eq(x->m->fields[fi].name, name))
-			return WD_OK;
-	memset(&f, 0, sizeof(f));
-	f.name = name;
-	f.comp = comp;
-	f.cls = WD_CLASS_NONE;
-	f.loc = loc;
-	rc = wd_model_add_field(x->m, &f);
-	if (rc != WD_OK)
-		return rc;
-	return wd_hmap_put(&x->fields, h, (uint32_t)(x->m->nfields - 1));
+	return wd_model_add_field_once(x->m, comp, name, WD_CLASS_NONE, loc);
 }
 
 static wd_status add_edge(pa_ctx *x, uint32_t from, uint32_t to, wd_edge_kind kind,
@@ -2246,20 +2227,7 @@ static wd_status add_edge(pa_ctx *x, uint32_t from, uint32_t to, wd_edge_kind ki
 /* One expression edge per (src, dst). */
 static wd_status add_expr_edge(pa_ctx *x, uint32_t src, uint32_t dst, wd_loc loc)
 {
-	uint64_t h = mix64((uint64_t)src << 32 | dst);
-	size_t slot = WD_HMAP_START;
-	uint32_t v;
-	wd_status rc;
-
-	if (src == WD_NONE || src == dst)
-		return WD_OK;
-	while ((v = wd_hmap_next(&x->exprs, h, &slot)) != WD_NONE)
-		if (x->m->edges[v].from == src && x->m->edges[v].to == dst)
-			return WD_OK;
-	rc = add_edge(x, src, dst, WD_EDGE_EXPR, NULL, loc);
-	if (rc != WD_OK)
-		return rc;
-	return wd_hmap_put(&x->exprs, h, (uint32_t)(x->m->nedges - 1));
+	return wd_model_add_expr_edge(x->m, src, dst, loc);
 }
 
 /* Scanner callback: dedupe, store the reference, its field and its edges. */
@@ -2680,8 +2648,6 @@ static wd_status import_workflow(pa_ctx *x, const wf_src *w)
 	wd_hmap_release(&x->var_names);
 	wd_hmap_release(&x->conn_keys);
 	wd_hmap_release(&x->refs);
-	wd_hmap_release(&x->fields);
-	wd_hmap_release(&x->exprs);
 
 	rc = connection_refs(x, get(x, w->props, "connectionReferences"));
 	if (rc == WD_OK)
@@ -3110,8 +3076,6 @@ wd_status wd_import_powerautomate(wd_model *m, uint32_t doc, const wd_import_opt
 	wd_hmap_release(&x.var_names);
 	wd_hmap_release(&x.conn_keys);
 	wd_hmap_release(&x.refs);
-	wd_hmap_release(&x.fields);
-	wd_hmap_release(&x.exprs);
 	wd_hmap_release(&x.cfg_names);
 	free(x.nodes);
 	free(x.conns);

@@ -128,6 +128,8 @@ void wd_model_free(wd_model *m)
 	free(m->fields);
 	free(m->targets);
 	free(m->zones);
+	wd_hmap_release(&m->field_index);
+	wd_hmap_release(&m->expr_index);
 	wd_arena_release(&m->arena);
 	free(m);
 }
@@ -277,6 +279,55 @@ wd_status wd_model_add_field(wd_model *m, const wd_field *f)
 {
 	APPEND(m, fields, nfields, fields_cap, f);
 	return WD_OK;
+}
+
+wd_status wd_model_add_field_once(wd_model *m, uint32_t comp, wd_str name, wd_class cls,
+                                  wd_loc loc)
+{
+	uint64_t h = wd_hash64(name.ptr ? name.ptr : "", name.len, (uint64_t)comp * 0x9e3779b97f4a7c15ULL + 7);
+	size_t slot = WD_HMAP_START;
+	uint32_t fi;
+	wd_field f;
+	wd_status rc;
+
+	if (!name.len)
+		return WD_OK;
+	while ((fi = wd_hmap_next(&m->field_index, h, &slot)) != WD_NONE)
+		if (m->fields[fi].comp == comp && wd_str_eq(m->fields[fi].name, name))
+			return WD_OK;
+	memset(&f, 0, sizeof(f));
+	f.name = name;
+	f.comp = comp;
+	f.cls = cls;
+	f.loc = loc;
+	rc = wd_model_add_field(m, &f);
+	if (rc != WD_OK)
+		return rc;
+	return wd_hmap_put(&m->field_index, h, (uint32_t)(m->nfields - 1));
+}
+
+wd_status wd_model_add_expr_edge(wd_model *m, uint32_t src, uint32_t dst, wd_loc loc)
+{
+	uint64_t h = (uint64_t)src << 32 | dst;
+	size_t slot = WD_HMAP_START;
+	uint32_t v;
+	wd_edge e;
+	wd_status rc;
+
+	if (src == dst)
+		return WD_OK;
+	while ((v = wd_hmap_next(&m->expr_index, h, &slot)) != WD_NONE)
+		if (m->edges[v].from == src && m->edges[v].to == dst)
+			return WD_OK;
+	memset(&e, 0, sizeof(e));
+	e.from = src;
+	e.to = dst;
+	e.kind = WD_EDGE_EXPR;
+	e.loc = loc;
+	rc = wd_model_add_edge(m, &e);
+	if (rc != WD_OK)
+		return rc;
+	return wd_hmap_put(&m->expr_index, h, (uint32_t)(m->nedges - 1));
 }
 
 wd_status wd_model_zone(wd_model *m, wd_zone_kind kind, wd_str name, uint32_t *idx)
