@@ -235,7 +235,8 @@ const char *wd_class_name(wd_class c);
 /* A named value that moves through the app. */
 typedef struct wd_field {
 	wd_str name;
-	uint32_t comp;      /* where it enters or is set */
+	uint32_t comp;      /* where it enters or is set; WD_NONE for app-level
+	                       values (Node-RED tab env) */
 	wd_class cls;
 	wd_loc loc;
 } wd_field;
@@ -361,6 +362,15 @@ void wd_component_init(const wd_model *m, wd_component *c);
  * classify data fields by name. Called by wd_import(), not by importers.
  */
 wd_status wd_model_finish(wd_model *m);
+
+/*
+ * Check the model's invariants: apps' components contiguous and in order,
+ * components without an app after all apps, every index inside its table,
+ * AI and expression edges inside one app, app hashes 64 hex digits.
+ * WD_OK, or WD_EINVAL with err naming the first broken invariant. For tests
+ * and fuzzers: importers must never produce a model that fails it.
+ */
+wd_status wd_model_check(const wd_model *m, wd_error *err);
 
 /* ---- queries --------------------------------------------------------------------- */
 

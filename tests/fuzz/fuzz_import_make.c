@@ -22,35 +22,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static void check_model(const wd_model *m)
 {
-	size_t i, next = 0;
-
-	for (i = 0; i < m->napps; i++) {
-		if (m->apps[i].comp_first != next || strlen(m->apps[i].hash) != 64)
-			abort();
-		next += m->apps[i].comp_count;
-	}
-	if (next != m->ncomps)
-		abort();
-	for (i = 0; i < m->nedges; i++)
-		if (m->edges[i].from >= m->ncomps || m->edges[i].to >= m->ncomps ||
-		    m->comps[m->edges[i].from].app != m->comps[m->edges[i].to].app)
-			abort();
-	for (i = 0; i < m->nrefs; i++)
-		if (m->refs[i].comp >= m->ncomps ||
-		    (m->refs[i].src != WD_NONE && m->refs[i].src >= m->ncomps))
-			abort();
-	for (i = 0; i < m->ncred_uses; i++)
-		if (m->cred_uses[i].comp >= m->ncomps || m->cred_uses[i].cred >= m->ncreds)
-			abort();
-	for (i = 0; i < m->ncreds; i++)
-		if (m->creds[i].comp >= m->ncomps)
-			abort();
-	for (i = 0; i < m->nfields; i++)
-		if (m->fields[i].comp >= m->ncomps)
-			abort();
-	for (i = 0; i < m->ntargets; i++)
-		if (m->targets[i].comp >= m->ncomps)
-			abort();
+	if (wd_model_check(m, NULL) != WD_OK)
+		abort(); /* an importer broke the model's invariants */
 }
 
 static void locate_last(const wd_model *m)

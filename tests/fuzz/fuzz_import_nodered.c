@@ -9,6 +9,7 @@
  */
 #include <stddef.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "warden/import.h"
@@ -46,6 +47,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		wd_position pos;
 		wd_buf ptr;
 
+		if (wd_model_check(m, NULL) != WD_OK)
+			abort(); /* the importer broke the model's invariants */
 		wd_buf_init(&ptr, 4096);
 		(void)wd_model_locate(m, m->comps[m->ncomps - 1].loc, &pos, &ptr);
 		wd_buf_release(&ptr);

@@ -40,36 +40,8 @@ static wd_import_opts fuzz_opts(void)
 /* Every index in the model points inside its table; apps are contiguous. */
 static void check(const wd_model *m)
 {
-	size_t i, seen = 0;
-
-	for (i = 0; i < m->napps; i++) {
-		if (m->apps[i].comp_first != seen)
-			abort();
-		seen += m->apps[i].comp_count;
-	}
-	for (i = 0; i < m->ncomps; i++)
-		if ((i < seen) != (m->comps[i].app != WD_NONE) ||
-		    (m->comps[i].app != WD_NONE && m->comps[i].app >= m->napps))
-			abort();
-	for (i = 0; i < m->nedges; i++)
-		if (m->edges[i].from >= m->ncomps || m->edges[i].to >= m->ncomps)
-			abort();
-	for (i = 0; i < m->ncred_uses; i++)
-		if (m->cred_uses[i].comp >= m->ncomps || m->cred_uses[i].cred >= m->ncreds)
-			abort();
-	for (i = 0; i < m->ncreds; i++)
-		if (m->creds[i].comp != WD_NONE && m->creds[i].comp >= m->ncomps)
-			abort();
-	for (i = 0; i < m->nrefs; i++)
-		if (m->refs[i].comp >= m->ncomps ||
-		    (m->refs[i].src != WD_NONE && m->refs[i].src >= m->ncomps))
-			abort();
-	for (i = 0; i < m->nfields; i++)
-		if (m->fields[i].comp >= m->ncomps)
-			abort();
-	for (i = 0; i < m->ntargets; i++)
-		if (m->targets[i].comp >= m->ncomps)
-			abort();
+	if (wd_model_check(m, NULL) != WD_OK)
+		abort(); /* an importer broke the model's invariants */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

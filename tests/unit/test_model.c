@@ -218,6 +218,32 @@ static void test_names(void **state)
 	assert_string_equal(wd_class_name(WD_CLASS_PII), "pii");
 }
 
+static void test_check(void **state)
+{
+	wd_model *m = new_model();
+	wd_app a;
+	wd_error err;
+
+	(void)state;
+	wd_app_init(&a, WD_PLATFORM_N8N);
+	memset(a.hash, 'a', 64);
+	assert_int_equal(wd_model_add_app(m, &a, NULL), WD_OK);
+	add_comp(m, "x");
+	add_comp(m, "y");
+	assert_int_equal(wd_model_check(m, &err), WD_OK);
+	/* break an invariant by hand: a field on a component that does not exist */
+	{
+		wd_field f;
+		memset(&f, 0, sizeof(f));
+		f.comp = 9; /* neither a component nor WD_NONE */
+		f.loc = WD_LOC_NONE;
+		assert_int_equal(wd_model_add_field(m, &f), WD_OK);
+	}
+	assert_int_equal(wd_model_check(m, &err), WD_EINVAL);
+	assert_non_null(strstr(err.message, "field"));
+	wd_model_free(m);
+}
+
 static void test_limits(void **state)
 {
 	wd_limits lim;
@@ -246,6 +272,7 @@ int main(void)
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_field_classes),
 		cmocka_unit_test(test_limits),
+		cmocka_unit_test(test_check),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -670,6 +670,51 @@ wd_status wd_model_finish(wd_model *m)
 	return WD_OK;
 }
 
+/* ---- invariants ------------------------------------------------------------------------ */
+
+wd_status wd_model_check(const wd_model *m, wd_error *err)
+{
+	size_t i, seen = 0;
+
+	for (i = 0; i < m->napps; i++) {
+		if (m->apps[i].comp_first != seen)
+			return wd_error_set(err, WD_EINVAL, "app %zu: components not contiguous", i);
+		if (strlen(m->apps[i].hash) != 64)
+			return wd_error_set(err, WD_EINVAL, "app %zu: no content hash", i);
+		seen += m->apps[i].comp_count;
+	}
+	for (i = 0; i < m->ncomps; i++)
+		if ((i < seen) != (m->comps[i].app != WD_NONE) ||
+		    (m->comps[i].app != WD_NONE && m->comps[i].app >= m->napps))
+			return wd_error_set(err, WD_EINVAL, "component %zu: wrong app", i);
+	for (i = 0; i < m->nedges; i++) {
+		const wd_edge *e = &m->edges[i];
+		if (e->from >= m->ncomps || e->to >= m->ncomps)
+			return wd_error_set(err, WD_EINVAL, "edge %zu: out of range", i);
+		/* flow edges may cross apps (Node-RED subflow outputs, links) */
+		if ((e->kind == WD_EDGE_AI || e->kind == WD_EDGE_EXPR) &&
+		    m->comps[e->from].app != m->comps[e->to].app)
+			return wd_error_set(err, WD_EINVAL, "edge %zu: joins two apps", i);
+	}
+	for (i = 0; i < m->ncred_uses; i++)
+		if (m->cred_uses[i].comp >= m->ncomps || m->cred_uses[i].cred >= m->ncreds)
+			return wd_error_set(err, WD_EINVAL, "credential use %zu: out of range", i);
+	for (i = 0; i < m->ncreds; i++)
+		if (m->creds[i].comp != WD_NONE && m->creds[i].comp >= m->ncomps)
+			return wd_error_set(err, WD_EINVAL, "credential %zu: out of range", i);
+	for (i = 0; i < m->nrefs; i++)
+		if (m->refs[i].comp >= m->ncomps ||
+		    (m->refs[i].src != WD_NONE && m->refs[i].src >= m->ncomps))
+			return wd_error_set(err, WD_EINVAL, "reference %zu: out of range", i);
+	for (i = 0; i < m->nfields; i++) /* WD_NONE: an app-level field (Node-RED tab env) */
+		if (m->fields[i].comp != WD_NONE && m->fields[i].comp >= m->ncomps)
+			return wd_error_set(err, WD_EINVAL, "field %zu: out of range", i);
+	for (i = 0; i < m->ntargets; i++)
+		if (m->targets[i].comp >= m->ncomps)
+			return wd_error_set(err, WD_EINVAL, "target %zu: out of range", i);
+	return WD_OK;
+}
+
 /* ---- queries ------------------------------------------------------------------------- */
 
 static void app_range(const wd_model *m, uint32_t app, size_t *lo, size_t *hi)

@@ -257,6 +257,19 @@ static wd_status review(wd_scan_result *r, const char *path, int named, wd_statu
 	}
 	if (rc != WD_OK)
 		return add_error(r, path, err);
+#ifndef NDEBUG
+	{
+		/* debug builds (and so the test suite) check every model they review */
+		wd_error cerr, rep;
+		if (wd_model_check(m, &cerr) != WD_OK) {
+			wd_error_clear(&rep);
+			wd_error_set(&rep, WD_EINVAL, "internal error: importer broke a model invariant (%s)",
+			             cerr.message);
+			wd_model_free(m);
+			return add_error(r, path, &rep);
+		}
+	}
+#endif
 	r->imported++;
 	for (i = 0; i < m->ndocs; i++) {
 		size_t len;
