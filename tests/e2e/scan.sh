@@ -180,6 +180,8 @@ if [ -d "$corpus/n8n" ] && [ -d "$corpus/node-red" ]; then
   check "corpus output matches the schema" "validate '$tmp/corpus.json'"
   check "corpus: no errors, every workflow an export, every companion a companion" \
     "python3 -c 'import json; d=json.load(open(\"$tmp/corpus.json\")); s=d[\"summary\"]; print(\"corpus:\", s); assert s[\"errors\"]==0 and s[\"skipped\"]==0 and s[\"exports\"]==2569 and s[\"companions\"]==96'"
+  check "corpus: the catalog knows every typed component of every platform" \
+    "python3 -c 'import json; d=json.load(open(\"$tmp/corpus.json\")); u=[f for f in d[\"findings\"] if f[\"rule\"]==\"WD-COMP-003\" and f[\"component\"][\"type\"]]; print(\"unknown typed components:\", len(u)); assert not u'"
   check "corpus: every platform present" \
     "python3 -c 'import json; d=json.load(open(\"$tmp/corpus.json\")); assert {a[\"platform\"] for a in d[\"apps\"]}=={\"n8n\",\"node-red\",\"power-automate\",\"make\",\"zapier\"}'"
 else
