@@ -15,7 +15,8 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "usage: warden scan [options] PATH...\n"
 	        "\n"
-	        "Review n8n workflows and Node-RED flows in files and folders (recursive).\n"
+	        "Review n8n, Node-RED, Power Automate / Logic Apps, Make and Zapier exports\n"
+	        "in files, folders (recursive) and zip archives (read in memory).\n"
 	        "\n"
 	        "options:\n"
 	        "  -f, --format FMT     text (default) or json\n"

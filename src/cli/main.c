@@ -16,7 +16,8 @@ static void usage(FILE *f)
 	fprintf(f,
 	        "usage: warden <command> [options]\n"
 	        "\n"
-	        "Security review for no-code and low-code workflow exports (n8n, Node-RED).\n"
+	        "Security review for no-code and low-code workflow exports\n"
+	        "(n8n, Node-RED, Power Automate / Logic Apps, Make, Zapier).\n"
 	        "\n"
 	        "commands:\n"
 	        "  scan PATH...     review exports in files and folders\n"
