@@ -274,6 +274,20 @@ typedef struct wd_zone {
 	wd_str name;        /* "n8n runtime", "Slack", "internet", "api.example.com" */
 } wd_zone;
 
+/* A secret found in a value by the detection engine (detect/enrich.c). */
+typedef struct wd_detection {
+	uint32_t app;       /* WD_NONE for file-level values (companions) */
+	uint32_t comp;      /* WD_NONE for pinned data and app-level values */
+	wd_loc loc;         /* the JSON string holding it */
+	wd_str rule_id;     /* detector rule ("github-pat"), arena copy */
+	wd_str provider;    /* "GitHub"; empty for generic rules */
+	wd_str family;      /* "code-hosting", "generic", ... */
+	wd_str key;         /* member or header name holding the value; may be empty */
+	char evidence[24];  /* redacted: at most 4 characters then **** */
+	int severity;       /* a wd_severity value */
+	int confidence;     /* 0..100 */
+} wd_detection;
+
 /* A companion or main document of the export. */
 typedef struct wd_model_doc {
 	const char *path;   /* as given (arena copy) */
@@ -304,6 +318,8 @@ typedef struct wd_model {
 	size_t ntargets, targets_cap;
 	wd_zone *zones;
 	size_t nzones, zones_cap;
+	wd_detection *detections;
+	size_t ndetections, detections_cap;
 	uint32_t notes;              /* sticky notes / comments seen (not components) */
 	uint32_t max_components;
 	wd_hmap field_index;         /* (comp, name) -> field, for wd_model_add_field_once */
@@ -348,6 +364,7 @@ wd_status wd_model_add_expr_edge(wd_model *m, uint32_t src, uint32_t dst, wd_loc
 /* Parses url into scheme/host/port/flags; dynamic when it holds an expression. */
 wd_status wd_model_add_target(wd_model *m, uint32_t comp, wd_str url, wd_loc loc,
                               uint32_t extra_flags);
+wd_status wd_model_add_detection(wd_model *m, const wd_detection *d);
 /* Find or add a zone; returns its index. */
 wd_status wd_model_zone(wd_model *m, wd_zone_kind kind, wd_str name, uint32_t *idx);
 

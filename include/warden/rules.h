@@ -99,11 +99,6 @@ wd_status wd_findings_add(wd_findings *f, const wd_model *m, const wd_rule *rule
 /* Run every built-in rule over m. */
 wd_status wd_rules_run(const wd_model *m, wd_findings *out);
 
-/*
- * Redact a secret for display: keep a recognisable prefix of at most 4
- * characters (fewer for short values) and replace the rest with "****".
- */
-void wd_redact(wd_str secret, wd_buf *out);
 
 #ifdef __cplusplus
 }

@@ -179,6 +179,13 @@ int wd_buf_failed(const wd_buf *b);
 /* "" when empty (never NULL). */
 const char *wd_buf_cstr(const wd_buf *b);
 
+/*
+ * Redact a secret for display: keep a recognisable prefix of at most 4
+ * characters (fewer for short values) and replace the rest with "****".
+ * Every output path shows secrets only through this.
+ */
+void wd_redact(wd_str secret, wd_buf *out);
+
 /* ---- growable array --------------------------------------------------- */
 
 /*

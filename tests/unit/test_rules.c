@@ -263,6 +263,26 @@ static const rule_case cases[] = {
 	         "\"sheetId\":\"6b2c1f0e-3a4d-4c5b-9e8f-7a6b5c4d3e2f\""), "", ERRWF),
 	 "WD-SEC-001", 0, -1},
 
+	/* WD-DATA-004 */
+	{"personal data from a form to an AI model", "a.json",
+	 WF(NODE("f", "Apply", "n8n-nodes-base.formTrigger",
+	         "\"authentication\":\"basicAuth\",\"formFields\":{\"values\":[{\"fieldLabel\":\"email\"}]}") ","
+	    NODE("o", "Summarise", "@n8n/n8n-nodes-langchain.openAi", "\"text\":\"={{ $json.email }}\""),
+	    MAIN("Apply", "Summarise"), ERRWF),
+	 "WD-DATA-004", 1, WD_SEV_HIGH},
+	{"personal data from a form to a spreadsheet", "a.json",
+	 WF(NODE("f", "Apply", "n8n-nodes-base.formTrigger",
+	         "\"authentication\":\"basicAuth\",\"formFields\":{\"values\":[{\"fieldLabel\":\"Phone number\"}]}") ","
+	    NODE("g", "Store", "n8n-nodes-base.googleSheets", "\"operation\":\"append\""),
+	    MAIN("Apply", "Store"), ERRWF),
+	 "WD-DATA-004", 1, WD_SEV_MEDIUM},
+	{"no personal fields", "a.json",
+	 WF(NODE("f", "Apply", "n8n-nodes-base.formTrigger",
+	         "\"authentication\":\"basicAuth\",\"formFields\":{\"values\":[{\"fieldLabel\":\"favourite colour\"}]}") ","
+	    NODE("o", "Summarise", "@n8n/n8n-nodes-langchain.openAi", "\"text\":\"={{ $json.colour }}\""),
+	    MAIN("Apply", "Summarise"), ERRWF),
+	 "WD-DATA-004", 0, -1},
+
 	/* WD-DATA-001 */
 	{"pinned data", "a.json",
 	 "{\"name\":\"p\",\"nodes\":[" HOOK "],\"connections\":{},\"settings\":{" ERRWF "},"

@@ -128,6 +128,7 @@ void wd_model_free(wd_model *m)
 	free(m->fields);
 	free(m->targets);
 	free(m->zones);
+	free(m->detections);
 	wd_hmap_release(&m->field_index);
 	wd_hmap_release(&m->expr_index);
 	wd_arena_release(&m->arena);
@@ -278,6 +279,12 @@ wd_status wd_model_add_ref(wd_model *m, const wd_ref *r)
 wd_status wd_model_add_field(wd_model *m, const wd_field *f)
 {
 	APPEND(m, fields, nfields, fields_cap, f);
+	return WD_OK;
+}
+
+wd_status wd_model_add_detection(wd_model *m, const wd_detection *d)
+{
+	APPEND(m, detections, ndetections, detections_cap, d);
 	return WD_OK;
 }
 
@@ -712,6 +719,10 @@ wd_status wd_model_check(const wd_model *m, wd_error *err)
 	for (i = 0; i < m->ntargets; i++)
 		if (m->targets[i].comp >= m->ncomps)
 			return wd_error_set(err, WD_EINVAL, "target %zu: out of range", i);
+	for (i = 0; i < m->ndetections; i++)
+		if ((m->detections[i].comp != WD_NONE && m->detections[i].comp >= m->ncomps) ||
+		    (m->detections[i].app != WD_NONE && m->detections[i].app >= m->napps))
+			return wd_error_set(err, WD_EINVAL, "detection %zu: out of range", i);
 	return WD_OK;
 }
 

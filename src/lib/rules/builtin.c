@@ -1318,6 +1318,91 @@ static wd_status check_confidential(const wd_rule_ctx *cx, wd_findings *out)
 	return rc;
 }
 
+/* ---- WD-DATA-004: personal data reaches an external service or AI model ---------------------- */
+
+/* A model or agent (not an AI tool, which is an ordinary service called by one). */
+static int is_ai(const wd_component *c)
+{
+	return cat_has(c, WD_CAT_AI_MODEL) || cat_has(c, WD_CAT_AI_AGENT) ||
+	       (c->kind == WD_KIND_AI && !cat_has(c, WD_CAT_AI_TOOL) && c->connector &&
+	        wd_str_eq_c(c->connector->category, "ai"));
+}
+
+static wd_status check_pii_egress(const wd_rule_ctx *cx, wd_findings *out)
+{
+	const wd_model *m = cx->m;
+	uint8_t *start;
+	uint32_t *label, *field_of;
+	size_t i;
+	wd_status rc = WD_OK;
+
+	if (!m->ncomps || !m->nfields)
+		return WD_OK;
+	start = calloc(m->ncomps, 1);
+	label = calloc(m->ncomps, sizeof(*label));
+	field_of = calloc(m->ncomps, sizeof(*field_of)); /* first personal field + 1 */
+	if (!start || !label || !field_of) {
+		rc = WD_ENOMEM;
+		goto out;
+	}
+	/* where personal data enters: components with a personal, financial or
+	 * health field (form fields, request schemas, fields read from input) */
+	for (i = 0; i < m->nfields; i++) {
+		const wd_field *f = &m->fields[i];
+		if (f->comp >= m->ncomps || !(f->cls == WD_CLASS_PII || f->cls == WD_CLASS_FINANCIAL ||
+		                              f->cls == WD_CLASS_HEALTH))
+			continue;
+		if (wd_str_starts_with(f->name, "account "))
+			continue; /* the maker's own account labels (Make), not data that moves */
+		if (!active_comp(&m->comps[f->comp]))
+			continue;
+		start[f->comp] = 1;
+		if (!field_of[f->comp])
+			field_of[f->comp] = (uint32_t)i + 1;
+	}
+	rc = wd_model_reach_label(m, start, label);
+	for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
+		const wd_component *c = &m->comps[i];
+		uint32_t src;
+		const wd_field *f;
+		int ai;
+		/* a node that reads personal fields itself is its own source */
+		if (!label[i] || !active_comp(c) || !c->connector || c->kind == WD_KIND_TRIGGER ||
+		    c->kind == WD_KIND_ENTRY)
+			continue;
+		ai = is_ai(c);
+		if (!ai && !(c->connector->dest == WD_DEST_EXTERNAL &&
+		             (c->connector->caps & (WD_CAP_WRITE | WD_CAP_SEND))))
+			continue;
+		src = label[i] - 1;
+		f = &m->fields[field_of[src] - 1];
+		{
+			const char *what = f->cls == WD_CLASS_PII      ? "personal data"
+			                   : f->cls == WD_CLASS_HEALTH ? "health data"
+			                                               : "financial data";
+			int fl = (int)(f->name.len > 60 ? 60 : f->name.len);
+			if (src == i)
+				rc = wd_findings_add(
+					out, m, R("WD-DATA-004"), ai ? WD_SEV_HIGH : WD_SEV_MEDIUM, c->app,
+					(uint32_t)i, c->loc, "", "", "'%.*s' sends %s ('%.*s') to %s%.*s", NAMEF(c),
+					what, fl, f->name.ptr, ai ? "the AI service " : "",
+					(int)c->connector->service.len, c->connector->service.ptr);
+			else
+				rc = wd_findings_add(
+					out, m, R("WD-DATA-004"), ai ? WD_SEV_HIGH : WD_SEV_MEDIUM, c->app,
+					(uint32_t)i, c->loc, "", "",
+					"%s ('%.*s') entering at '%.*s' reaches %s'%.*s' (%.*s)", what, fl,
+					f->name.ptr, NAMEF(&m->comps[src]), ai ? "the AI model or agent " : "",
+					NAMEF(c), (int)c->connector->service.len, c->connector->service.ptr);
+		}
+	}
+out:
+	free(start);
+	free(label);
+	free(field_of);
+	return rc;
+}
+
 /* ---- the table ---------------------------------------------------------------------------------- */
 
 static const wd_rule builtin[] = {
@@ -1609,6 +1694,15 @@ static const wd_rule builtin[] = {
 	 "Open Scenario settings and turn on 'Data is confidential'; also review whether each service needs the personal fields it gets.",
 	 "Limit who can see the Zap's task history and send only the fields each app needs.",
 	 check_confidential},
+	{"WD-DATA-004", "Personal data reaches an external service or AI model", WD_SEV_MEDIUM,
+	 "LCNC-SEC-03", "Data Leakage and Unexpected Consequences", "I", 359,
+	 "Personal, financial or health data that enters the app (a form, a webhook body, a request schema, a record read from a store) flows to a third-party service or an AI model. Each destination is a processor of that data: it needs a contract and a legal basis, and an AI model may keep or learn from it. Data-protection reviews start from exactly this inventory.",
+	 "Check that each destination needs the personal fields it gets; remove or mask the others with a Set node before the call; for AI nodes send only what the prompt needs.",
+	 "Drop or mask personal fields with a change node before the node that sends them out.",
+	 "Remove personal fields from the action's inputs where not needed; keep the connector in the Business group of the DLP policy only if approved for personal data.",
+	 "Map only the fields each module needs; mark the scenario confidential.",
+	 "Map only the fields each step needs; avoid sending personal data to AI steps.",
+	 check_pii_egress},
 };
 
 const wd_rule *wd_rules_builtin(size_t *count)

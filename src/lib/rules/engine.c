@@ -119,18 +119,6 @@ wd_status wd_findings_add(wd_findings *f, const wd_model *m, const wd_rule *rule
 	return rc;
 }
 
-void wd_redact(wd_str s, wd_buf *out)
-{
-	size_t keep = s.len >= 16 ? 4 : s.len >= 8 ? 2 : 0;
-	size_t i;
-
-	/* never cut a UTF-8 sequence in half */
-	while (keep > 0 && keep < s.len && ((unsigned char)s.ptr[keep] & 0xC0) == 0x80)
-		keep--;
-	for (i = 0; i < keep; i++)
-		wd_buf_putc(out, s.ptr[i]);
-	wd_buf_puts(out, "****");
-}
 
 /* An entry point anyone on the internet can call without a credential. */
 static int open_entry(const wd_component *c)

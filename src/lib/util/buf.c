@@ -147,3 +147,16 @@ wd_status wd_grow(void **items, size_t *cap, size_t need, size_t elem_size)
 	*cap = ncap;
 	return WD_OK;
 }
+
+void wd_redact(wd_str s, wd_buf *out)
+{
+	size_t keep = s.len >= 16 ? 4 : s.len >= 8 ? 2 : 0;
+	size_t i;
+
+	/* never cut a UTF-8 sequence in half */
+	while (keep > 0 && keep < s.len && ((unsigned char)s.ptr[keep] & 0xC0) == 0x80)
+		keep--;
+	for (i = 0; i < keep; i++)
+		wd_buf_putc(out, s.ptr[i]);
+	wd_buf_puts(out, "****");
+}
