@@ -2,8 +2,8 @@
  * warden/import.h - turning export files into models.
  *
  * wd_import_file() reads one file, detects its platform from its content,
- * runs that platform's importer and finishes the model (catalog lookup, trust
- * zones, field classes). Importers are the only code that knows a platform's
+ * runs that platform's importer, finishes the model (catalog lookup, trust
+ * zones) and runs the enrichers (secrets, field classes: warden/detect.h). Importers are the only code that knows a platform's
  * export format.
  */
 #ifndef WARDEN_IMPORT_H
@@ -33,6 +33,7 @@ typedef struct wd_import_opts {
 	const wd_catalog *catalog;   /* NULL = the embedded catalog */
 	int load_companions;         /* read companions (flows_cred.json, apisMap.json...) */
 	const wd_source *source;     /* NULL = the filesystem */
+	const struct wd_detector *detector; /* NULL = the embedded secrets rules */
 } wd_import_opts;
 
 typedef enum wd_detect_result {

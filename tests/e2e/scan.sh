@@ -14,25 +14,25 @@ check() { if eval "$2"; then ok; else bad "$1"; fi; }
 check "examples exit 1 (findings at or above high)" '[ $rc -eq 1 ]'
 for want in \
   "lead-intake-webhook.json WD-ENTRY-001" "lead-intake-webhook.json WD-INJ-002" \
-  "lead-intake-webhook.json WD-TLS-001" "lead-intake-webhook.json WD-SEC-001" \
+  "lead-intake-webhook.json WD-TLS-001" "lead-intake-webhook.json WD-SEC-[0-9][0-9]*" \
   "lead-intake-webhook.json WD-DATA-001" "lead-intake-webhook.json WD-LOG-002" \
   "lead-intake-webhook.json WD-INJ-001" \
   "support-ai-agent.json WD-ENTRY-001" "support-ai-agent.json WD-INJ-003" \
-  "support-ai-agent.json WD-ACL-001" "support-ai-agent.json WD-SEC-001" \
+  "support-ai-agent.json WD-ACL-001" "support-ai-agent.json WD-SEC-[0-9][0-9]*" \
   "file-sync-legacy.json WD-CODE-002" "file-sync-legacy.json WD-FS-001" \
-  "file-sync-legacy.json WD-COMP-001" "file-sync-legacy.json WD-SEC-001" \
+  "file-sync-legacy.json WD-COMP-001" "file-sync-legacy.json WD-SEC-[0-9][0-9]*" \
   "flows.json WD-INJ-001" "flows.json WD-TLS-001" "flows.json WD-TLS-002" \
-  "flows.json WD-ENTRY-002" "flows.json WD-FS-001" "flows.json WD-SEC-001" \
+  "flows.json WD-ENTRY-002" "flows.json WD-FS-001" "flows.json WD-SEC-[0-9][0-9]*" \
   "flows_cred.json WD-SEC-002" \
-  "NewHireOnboarding WD-ENTRY-001" "NewHireOnboarding WD-SEC-001" "NewHireOnboarding WD-DATA-002" \
+  "NewHireOnboarding WD-ENTRY-001" "NewHireOnboarding WD-SEC-[0-9][0-9]*" "NewHireOnboarding WD-DATA-002" \
   "NewHireOnboarding WD-ACL-002" "NewHireOnboarding WD-LOG-001" \
   "legacy-package WD-ACL-002" "legacy-package WD-HTTP-002" \
-  "arm/azuredeploy.json WD-SEC-001" "arm/azuredeploy.json WD-ENTRY-001" \
-  "bare/definition.json WD-INJ-002" "connections.json WD-SEC-001" \
-  "solution-package.zip!/Workflows/ExpenseApproval WD-SEC-001" \
-  "lead-router.blueprint.json WD-DATA-003" "lead-router.blueprint.json WD-SEC-001" \
+  "arm/azuredeploy.json WD-SEC-[0-9][0-9]*" "arm/azuredeploy.json WD-ENTRY-001" \
+  "bare/definition.json WD-INJ-002" "connections.json WD-SEC-[0-9][0-9]*" \
+  "solution-package.zip!/Workflows/ExpenseApproval WD-SEC-[0-9][0-9]*" \
+  "lead-router.blueprint.json WD-DATA-003" "lead-router.blueprint.json WD-SEC-[0-9][0-9]*" \
   "lead-router.blueprint.json WD-ENTRY-001" "lead-router.blueprint.json WD-LOG-001" \
-  "zapier-export.json WD-ENTRY-001" "zapier-export.json WD-SEC-001" "zapier-export.json WD-INJ-001"; do
+  "zapier-export.json WD-ENTRY-001" "zapier-export.json WD-SEC-[0-9][0-9]*" "zapier-export.json WD-INJ-001"; do
   set -- $want
   check "examples: $2 in $1" "grep -B0 -A0 '$2' '$tmp/ex.txt' | grep -q '$1'"
 done

@@ -169,44 +169,6 @@ static void test_reach_and_path(void **state)
 	wd_model_free(m);
 }
 
-static void test_field_classes(void **state)
-{
-	static const struct {
-		const char *name;
-		wd_class cls;
-	} cases[] = {
-		{"email", WD_CLASS_PII},        {"customerEmail", WD_CLASS_PII},
-		{"emailBody", WD_CLASS_NONE},   {"mail_subject", WD_CLASS_NONE},
-		{"date_of_birth", WD_CLASS_PII}, {"iban", WD_CLASS_FINANCIAL},
-		{"api_key", WD_CLASS_SECRET},   {"accessToken", WD_CLASS_SECRET},
-		{"lockToken", WD_CLASS_NONE},   {"nextPageToken", WD_CLASS_NONE},
-		{"password", WD_CLASS_CREDENTIAL}, {"diagnosis", WD_CLASS_HEALTH},
-		{"title", WD_CLASS_NONE},
-	};
-	size_t i;
-
-	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		wd_model *m = new_model();
-		wd_app a;
-		wd_field f;
-		uint32_t c;
-		wd_app_init(&a, WD_PLATFORM_N8N);
-		assert_int_equal(wd_model_add_app(m, &a, NULL), WD_OK);
-		c = add_comp(m, "x");
-		memset(&f, 0, sizeof(f));
-		f.name = wd_str_c(cases[i].name);
-		f.comp = c;
-		f.loc = WD_LOC_NONE;
-		assert_int_equal(wd_model_add_field(m, &f), WD_OK);
-		assert_int_equal(wd_model_finish(m), WD_OK);
-		if (m->fields[0].cls != cases[i].cls)
-			fail_msg("%s: class %s, expected %s", cases[i].name, wd_class_name(m->fields[0].cls),
-			         wd_class_name(cases[i].cls));
-		wd_model_free(m);
-	}
-}
-
 static void test_names(void **state)
 {
 	(void)state;
@@ -270,7 +232,6 @@ int main(void)
 		cmocka_unit_test(test_targets),
 		cmocka_unit_test(test_reach_and_path),
 		cmocka_unit_test(test_names),
-		cmocka_unit_test(test_field_classes),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_check),
 	};

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "warden/detect.h"
 #include "warden/import.h"
 
 static int looks_like_n8n(const wd_json_doc *doc, const wd_json_val *root)
@@ -324,6 +325,12 @@ static wd_status import_doc(wd_model **out, const char *path, wd_json_doc *doc,
 		rc = wd_model_finish(m);
 		if (rc != WD_OK)
 			wd_error_set(err, rc, "%s", wd_status_str(rc));
+	}
+	/* the enrichers: secrets and sensitive data (detect/) */
+	if (rc == WD_OK)
+		rc = wd_detect_enrich(m, opts->detector ? opts->detector : wd_detector_default(), err);
+	if (rc == WD_OK) {
+		/* done */
 	} else if (err && err->message[0] == '\0') {
 		wd_error_set(err, rc, "%s", wd_status_str(rc));
 	}

@@ -524,67 +524,6 @@ wd_status wd_model_add_target(wd_model *m, uint32_t comp, wd_str url, wd_loc loc
 
 /* ---- finishing --------------------------------------------------------------------- */
 
-/* Data-field classes from names (a first cut; the detection engine refines). */
-static wd_class class_of_name(wd_str n)
-{
-	static const struct {
-		const char *needle;
-		wd_class cls;
-	} table[] = {
-		{"password", WD_CLASS_CREDENTIAL}, {"passwd", WD_CLASS_CREDENTIAL},
-		{"secret", WD_CLASS_SECRET},       {"apikey", WD_CLASS_SECRET},
-		{"api_key", WD_CLASS_SECRET},      {"token", WD_CLASS_SECRET},
-		{"iban", WD_CLASS_FINANCIAL},      {"card", WD_CLASS_FINANCIAL},
-		{"salary", WD_CLASS_FINANCIAL},    {"account_number", WD_CLASS_FINANCIAL},
-		{"diagnos", WD_CLASS_HEALTH},      {"medical", WD_CLASS_HEALTH},
-		{"health", WD_CLASS_HEALTH},       {"email", WD_CLASS_PII},
-		{"e-mail", WD_CLASS_PII},          {"mail", WD_CLASS_PII},
-		{"phone", WD_CLASS_PII},           {"mobile", WD_CLASS_PII},
-		{"ssn", WD_CLASS_PII},             {"birth", WD_CLASS_PII},
-		{"dob", WD_CLASS_PII},             {"address", WD_CLASS_PII},
-		{"passport", WD_CLASS_PII},        {"firstname", WD_CLASS_PII},
-		{"first_name", WD_CLASS_PII},      {"lastname", WD_CLASS_PII},
-		{"last_name", WD_CLASS_PII},       {"full_name", WD_CLASS_PII},
-		{"fullname", WD_CLASS_PII},        {"telefon", WD_CLASS_PII},
-		{"adresse", WD_CLASS_PII},         {"correo", WD_CLASS_PII},
-	};
-	char low[128];
-	size_t i, len = n.len < sizeof(low) ? n.len : sizeof(low);
-
-	/* lower-case once, then plain substring searches */
-	static const char *const not_an_address[] = {"body", "subject", "template", "content",
-	                                             "html", "text", "message", "attachment",
-	                                             "folder", "server", "config", "sent"};
-	static const char *const not_a_secret[] = {"locktoken", "pagetoken", "nexttoken",
-	                                           "continuationtoken", "skiptoken", "tokentype",
-	                                           "tokencount", "maxtoken", "tokens_used",
-	                                           "tokenlimit", "pagination"};
-	wd_str ln;
-
-	for (i = 0; i < len; i++)
-		low[i] = ascii_lower(n.ptr[i]);
-	ln = wd_str_make(low, len);
-	for (i = 0; i < sizeof(table) / sizeof(*table); i++) {
-		size_t k;
-		int skip = 0;
-		if (wd_str_find(ln, table[i].needle) < 0)
-			continue;
-		/* "emailBody", "mail_subject": about a message, not a person's address */
-		if (wd_str_find(wd_str_c(table[i].needle), "mail") >= 0)
-			for (k = 0; k < sizeof(not_an_address) / sizeof(*not_an_address); k++)
-				if (wd_str_find(ln, not_an_address[k]) >= 0)
-					skip = 1;
-		/* lockToken, nextPageToken, max_tokens: plumbing, not credentials */
-		if (wd_str_eq_c(wd_str_c(table[i].needle), "token"))
-			for (k = 0; k < sizeof(not_a_secret) / sizeof(*not_a_secret); k++)
-				if (wd_str_find(ln, not_a_secret[k]) >= 0)
-					skip = 1;
-		if (!skip)
-			return table[i].cls;
-	}
-	return WD_CLASS_NONE;
-}
-
 static const char *runtime_name(wd_platform p)
 {
 	switch (p) {
@@ -671,9 +610,6 @@ wd_status wd_model_finish(wd_model *m)
 				return rc;
 		}
 	}
-	for (i = 0; i < m->nfields; i++)
-		if (m->fields[i].cls == WD_CLASS_NONE)
-			m->fields[i].cls = class_of_name(m->fields[i].name);
 	return WD_OK;
 }
 

@@ -490,502 +490,70 @@ static wd_status check_cleartext(const wd_rule_ctx *cx, wd_findings *out)
 	return rc;
 }
 
-/* ---- WD-SEC-001: hard-coded credentials in parameters (simple check) --------------------- */
+/* ---- WD-SEC-001, WD-SEC-101..111: secrets found by the detection engine ----------------- */
 
-/*
- * Known token shapes, found by a fixed prefix (indexed by its first two
- * bytes) and checked by a matcher that returns the token's extent. A first
- * cut: the detection engine (Vectorscan, a rules file) replaces this.
- */
-typedef struct token_prefix token_prefix;
-typedef int (*token_match)(const token_prefix *tp, wd_str s, size_t i, size_t *start,
-                           size_t *end);
-struct token_prefix {
-	const char *prefix;
-	size_t min_tail;
+/* One rule id per secret family (detector rule families, data/secrets.json). */
+static const struct {
+	const char *family;
+	const char *rule;
 	const char *what;
-	token_match match;
+} secret_families[] = {
+	{"cloud", "WD-SEC-101", "cloud provider key"},
+	{"code-hosting", "WD-SEC-102", "code-hosting token"},
+	{"chat", "WD-SEC-103", "chat token or webhook URL"},
+	{"payment", "WD-SEC-104", "payment API key"},
+	{"ai", "WD-SEC-105", "AI service key"},
+	{"messaging", "WD-SEC-106", "messaging service key"},
+	{"saas", "WD-SEC-107", "API token"},
+	{"private-key", "WD-SEC-108", "private key"},
+	{"jwt", "WD-SEC-109", "JSON Web Token"},
+	{"url-credentials", "WD-SEC-110", "user name and password in a URL"},
+	{"basic-auth", "WD-SEC-111", "basic-auth user name and password"},
+	{"generic", "WD-SEC-001", "credential"},
 };
 
-static int token_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '-' || c == '/' || c == '.' || c == '+' || c == '=';
-}
-
-static int b64url_char(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
-	       c == '_' || c == '-';
-}
-
-static int alnum(char c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-}
-
-/* prefix + at least min_tail token characters, not glued to a word before */
-static int match_plain(const token_prefix *tp, wd_str s, size_t i, size_t *start, size_t *end)
-{
-	size_t pl = strlen(tp->prefix), j;
-
-	if (i > 0 && alnum(s.ptr[i - 1]))
-		return 0;
-	for (j = i + pl; j < s.len && token_char(s.ptr[j]); j++)
-		;
-	if (j - i - pl < tp->min_tail)
-		return 0;
-	*start = i;
-	*end = j;
-	return 1;
-}
-
-/* URL fragments (webhook URLs): no boundary needed before them */
-static int match_url(const token_prefix *tp, wd_str s, size_t i, size_t *start, size_t *end)
-{
-	size_t pl = strlen(tp->prefix), j;
-
-	for (j = i + pl; j < s.len && token_char(s.ptr[j]); j++)
-		;
-	if (j - i - pl < tp->min_tail)
-		return 0;
-	*start = i;
-	*end = j;
-	return 1;
-}
-
-static int match_pem(const token_prefix *tp, wd_str s, size_t i, size_t *start, size_t *end)
-{
-	(void)tp;
-	if (wd_str_find(wd_str_make(s.ptr + i, s.len - i), "PRIVATE KEY") < 0)
-		return 0;
-	*start = i;
-	*end = s.len;
-	return 1;
-}
-
-/* header.payload.signature, each base64url, the first two JSON objects */
-static int match_jwt(const token_prefix *tp, wd_str s, size_t i, size_t *start, size_t *end)
-{
-	size_t j = i, seg;
-
-	(void)tp;
-	if (i > 0 && alnum(s.ptr[i - 1]))
-		return 0;
-	for (seg = 0; seg < 3; seg++) {
-		size_t from = j;
-		if (seg == 1 && (s.len - j < 3 || memcmp(s.ptr + j, "eyJ", 3) != 0))
-			return 0;
-		while (j < s.len && b64url_char(s.ptr[j]))
-			j++;
-		if (j - from < 10)
-			return 0;
-		if (seg < 2) {
-			if (j >= s.len || s.ptr[j] != '.')
-				return 0;
-			j++;
-		}
-	}
-	*start = i;
-	*end = j;
-	return 1;
-}
-
-/* Telegram bot tokens: 8-10 digits ':' 'AA' and 33 more characters */
-static int match_telegram(const token_prefix *tp, wd_str s, size_t i, size_t *start,
-                          size_t *end)
-{
-	size_t d = i, j;
-
-	(void)tp;
-	while (d > 0 && s.ptr[d - 1] >= '0' && s.ptr[d - 1] <= '9' && i - d < 11)
-		d--;
-	/* standalone, or right after "bot" as in api.telegram.org/bot<token>/ */
-	if (i - d < 8 || i - d > 10 ||
-	    (d > 0 && alnum(s.ptr[d - 1]) && !(d >= 3 && memcmp(s.ptr + d - 3, "bot", 3) == 0)))
-		return 0;
-	for (j = i + 1; j < s.len && b64url_char(s.ptr[j]); j++)
-		;
-	if (j - i - 1 < 35)
-		return 0;
-	*start = d;
-	*end = j;
-	return 1;
-}
-
-static const token_prefix prefixes[] = {
-	{"sk-proj-", 20, "OpenAI API key", match_plain},
-	{"sk-ant-", 20, "Anthropic API key", match_plain},
-	{"sk-", 32, "API secret key", match_plain},
-	{"sk_live_", 16, "Stripe secret key", match_plain},
-	{"rk_live_", 16, "Stripe restricted key", match_plain},
-	{"xoxb-", 16, "Slack bot token", match_plain},
-	{"xoxp-", 16, "Slack user token", match_plain},
-	{"xoxa-", 16, "Slack token", match_plain},
-	{"ghp_", 30, "GitHub token", match_plain},
-	{"gho_", 30, "GitHub OAuth token", match_plain},
-	{"ghs_", 30, "GitHub token", match_plain},
-	{"github_pat_", 30, "GitHub token", match_plain},
-	{"glpat-", 20, "GitLab token", match_plain},
-	{"AKIA", 16, "AWS access key id", match_plain},
-	{"AIza", 35, "Google API key", match_plain},
-	{"shpat_", 32, "Shopify token", match_plain},
-	{"SG.", 40, "SendGrid API key", match_plain},
-	{"pat-na1-", 30, "HubSpot token", match_plain},
-	{"pat-eu1-", 30, "HubSpot token", match_plain},
-	{"hf_", 30, "Hugging Face token", match_plain},
-	{"gsk_", 40, "Groq API key", match_plain},
-	{"Bearer ", 20, "bearer token", match_plain},
-	{"AccountKey=", 40, "Azure storage account key", match_url},
-	{"SharedAccessKey=", 30, "Azure shared access key", match_url},
-	{"eyJ", 0, "JSON Web Token", match_jwt},
-	{":AA", 0, "Telegram bot token", match_telegram},
-	{"-----BEGIN", 0, "private key", match_pem},
-	{"hooks.slack.com/services/T", 20, "Slack webhook URL", match_url},
-	{"discord.com/api/webhooks/", 30, "Discord webhook URL", match_url},
-	{"discordapp.com/api/webhooks/", 30, "Discord webhook URL", match_url},
-};
-
-/*
- * Placeholders and references, not secrets: template words, brackets and
- * braces, shell or platform variables, text in other scripts ("your Feishu
- * app token" in Chinese), and bare identifiers such as BRIGHT_DATA_API_KEY
- * or my_api_key that name a value instead of holding it.
- */
-static int looks_placeholder(wd_str v)
-{
-	static const char *const words[] = {"your", "xxxx", "<", "changeme", "example_", "placeholder",
-	                                    "insert", "replace", "dummy", "****", "...", "{", "$",
-	                                    "@parameters", "redacted", "censored", "todo", "undefined",
-	                                    "[", "here", "null"};
-	size_t i, upper = 0, lower = 0, digit = 0, under = 0, other = 0, seg = 0, max_seg = 0;
-	wd_str t = v;
-
-	for (i = 0; i < sizeof(words) / sizeof(*words); i++)
-		if (wd_str_find_ci(v, words[i]) >= 0)
-			return 1;
-	if (wd_str_starts_with(t, "Bearer ")) {
-		t.ptr += 7;
-		t.len -= 7;
-	}
-	for (i = 0; i < t.len; i++) {
-		unsigned char c = (unsigned char)t.ptr[i];
-		if (c >= 0x80)
-			return 1; /* tokens are ASCII; this is prose */
-		if (c >= 'A' && c <= 'Z')
-			upper++;
-		else if (c >= 'a' && c <= 'z')
-			lower++;
-		else if (c >= '0' && c <= '9')
-			digit++;
-		else if (c == '_' || c == '-')
-			under++;
-		else
-			other++;
-		seg = (c == '_' || c == '-') ? 0 : seg + 1;
-		if (seg > max_seg)
-			max_seg = seg;
-	}
-	if (digit || other)
-		return 0;
-	/* API_KEY_NAME, my_api_key (words joined by separators), or a short
-	 * word like apiKey; a long run of letters may be a real token */
-	if (((!lower && upper && under) || (!upper && lower && under)) && max_seg <= 10)
-		return 1;
-	return t.len <= 12 && !under;
-}
-
-_Static_assert(sizeof(prefixes) / sizeof(*prefixes) <= 32, "prefix sets are 32-bit masks");
-
-/* Prefix lengths and, per first two bytes, which prefixes start with them
- * (single letters are too common in code and prose to be a useful filter). */
-static size_t prefix_len[sizeof(prefixes) / sizeof(*prefixes)];
-static uint32_t first_two[65536];
-static pthread_once_t prefix_once = PTHREAD_ONCE_INIT;
-
-static void init_prefixes(void)
-{
-	size_t k;
-
-	for (k = 0; k < sizeof(prefixes) / sizeof(*prefixes); k++) {
-		prefix_len[k] = strlen(prefixes[k].prefix);
-		first_two[(unsigned char)prefixes[k].prefix[0] |
-		          ((unsigned)(unsigned char)prefixes[k].prefix[1] << 8)] |= 1u << k;
-	}
-}
-
-/* Find a known token shape in s that is not a placeholder; returns the
- * prefix entry and the token's extent. */
-static const token_prefix *find_token(wd_str s, size_t *at, size_t *len)
-{
-	size_t i;
-
-	if (s.len < 16)
-		return NULL;
-	pthread_once(&prefix_once, init_prefixes);
-	for (i = 0; i + 1 < s.len; i++) {
-		uint32_t cand = first_two[(unsigned char)s.ptr[i] |
-		                          ((unsigned)(unsigned char)s.ptr[i + 1] << 8)];
-		while (cand) {
-			size_t k = (size_t)__builtin_ctz(cand), pl = prefix_len[k], from, to;
-			const token_prefix *tp = &prefixes[k];
-			cand &= cand - 1;
-			if (s.len - i < pl || memcmp(s.ptr + i, tp->prefix, pl) != 0 ||
-			    !tp->match(tp, s, i, &from, &to))
-				continue;
-			if (looks_placeholder(wd_str_make(s.ptr + from, to - from)))
-				continue;
-			if (tp->match == match_plain && wd_str_eq_c(wd_str_c(tp->prefix), "Bearer ")) {
-				/* name the provider when the bearer token has a known shape */
-				size_t sat, slen;
-				const token_prefix *inner =
-					find_token(wd_str_make(s.ptr + from + pl, to - from - pl), &sat, &slen);
-				if (inner) {
-					*at = from + pl + sat;
-					*len = slen;
-					return inner;
-				}
-			}
-			*at = from;
-			*len = to - from;
-			return tp;
-		}
-	}
-	return NULL;
-}
-
-static void normalise_key(wd_str k, char *out, size_t cap)
-{
-	size_t i, n = 0;
-
-	for (i = 0; i < k.len && n + 1 < cap; i++) {
-		char c = k.ptr[i];
-		if (c >= 'A' && c <= 'Z')
-			c = (char)(c - 'A' + 'a');
-		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))
-			out[n++] = c;
-	}
-	out[n] = '\0';
-}
-
-static int sensitive_key(wd_str k)
-{
-	static const char *const suffixes[] = {"password", "passwd", "secret", "apikey", "token",
-	                                       "authorization", "privatekey", "secretkey",
-	                                       "accesskey", "clientsecret", "xapikey", "apitoken",
-	                                       "accesstoken", "bearer", "auth", "connectionstring"};
-	char n[64];
-	size_t i, nl;
-
-	normalise_key(k, n, sizeof(n));
-	nl = strlen(n);
-	if (nl == 0 || nl > 40)
-		return 0;
-	for (i = 0; i < sizeof(suffixes) / sizeof(*suffixes); i++) {
-		size_t sl = strlen(suffixes[i]);
-		if (nl >= sl && strcmp(n + nl - sl, suffixes[i]) == 0)
-			return 1;
-	}
-	return 0;
-}
-
-/* Does a literal value look like a real secret (not a mode, a name, a URL)? */
-static int secret_like(wd_str v, int strong_key)
-{
-	size_t i, digits = 0, upper = 0, lower = 0, other = 0;
-	wd_str t = v;
-
-	if (t.len && (t.ptr[0] == '=' || t.ptr[0] == '@'))
-		return 0; /* an n8n or Power Automate expression: resolved at run time */
-	if (wd_str_starts_with(t, "Bearer ") || wd_str_starts_with(t, "bearer ")) {
-		t.ptr += 7;
-		t.len -= 7;
-	} else if (wd_str_starts_with(t, "Basic ")) {
-		t.ptr += 6;
-		t.len -= 6;
-	} else if (wd_str_starts_with(t, "Token ") || wd_str_starts_with(t, "token ")) {
-		t.ptr += 6;
-		t.len -= 6;
-	}
-	if (t.len < (strong_key ? 6u : 12u) || t.len > 4096 || looks_placeholder(t))
-		return 0;
-	for (i = 0; i < t.len; i++) {
-		char c = t.ptr[i];
-		if (c >= '0' && c <= '9')
-			digits++;
-		else if (c >= 'A' && c <= 'Z')
-			upper++;
-		else if (c >= 'a' && c <= 'z')
-			lower++;
-		else if (c == ' ' || c == '\n' || c == '\t')
-			return 0; /* prose, not a token */
-		else
-			other++;
-	}
-	if (wd_str_starts_with(t, "http") || wd_str_find(t, "://") >= 0)
-		return 0;
-	if (strong_key)
-		return 1;
-	/* mixed character classes, like generated tokens */
-	return digits > 0 && (upper + lower) > 0 && t.len >= 16;
-}
-
-typedef struct sec_walk {
-	const wd_model *m;
-	wd_findings *out;
-	uint32_t comp;      /* WD_NONE: walking an app's pinned data */
-	uint32_t app;
-	uint32_t doc;
-	const wd_json_doc *jd;
-	int found;
-	wd_status rc;
-} sec_walk;
-
-static void report_secret(sec_walk *w, const wd_json_val *v, wd_str secret, const char *what,
-                          wd_str key)
-{
-	wd_buf red;
-	char keyc[80];
-	wd_loc loc = wd_model_loc(w->m, w->doc, v);
-
-	if (w->rc != WD_OK || w->found >= 8)
-		return;
-	wd_buf_init(&red, 256);
-	wd_redact(secret, &red);
-	snprintf(keyc, sizeof(keyc), "%.*s", (int)(key.len > 60 ? 60 : key.len), key.ptr ? key.ptr : "");
-	if (w->comp != WD_NONE) {
-		const wd_component *c = &w->m->comps[w->comp];
-		w->rc = wd_findings_add(w->out, w->m, R("WD-SEC-001"), WD_SEV_HIGH,
-		                        comp_app(w->m, w->comp), w->comp, loc, wd_buf_cstr(&red), keyc,
-		                        "'%.*s' has a hard-coded %s%s%s%s in its parameters", NAMEF(c),
-		                        what, keyc[0] ? " (in '" : "", keyc, keyc[0] ? "')" : "");
-	} else {
-		const wd_app *a = &w->m->apps[w->app];
-		w->rc = wd_findings_add(w->out, w->m, R("WD-SEC-001"), WD_SEV_HIGH, w->app, WD_NONE, loc,
-		                        wd_buf_cstr(&red), keyc,
-		                        "the pinned data of '%.*s' holds a captured %s%s%s%s",
-		                        (int)a->name.len, a->name.ptr, what, keyc[0] ? " (in '" : "",
-		                        keyc, keyc[0] ? "')" : "");
-	}
-	wd_buf_release(&red);
-	w->found++;
-}
-
-static void check_string(sec_walk *w, const wd_json_val *v, wd_str key)
-{
-	wd_str s = wd_json_str(w->jd, v);
-	const token_prefix *tp;
-	size_t at, len;
-
-	if (s.len < 6)
-		return;
-	tp = find_token(s, &at, &len);
-	if (tp) {
-		report_secret(w, v, wd_str_make(s.ptr + at, len), tp->what, key);
-		return;
-	}
-	if (key.len && sensitive_key(key) && secret_like(s, 1))
-		report_secret(w, v, s, "credential", key);
-}
-
-static void walk_params(sec_walk *w, const wd_json_val *v, wd_str key, int depth)
-{
-	size_t i;
-
-	if (depth > 64 || w->rc != WD_OK)
-		return;
-	if (wd_json_is_str(v)) {
-		check_string(w, v, key);
-	} else if (wd_json_is_arr(v)) {
-		const wd_json_val *e;
-		WD_JSON_ARR_FOREACH(v, i, e)
-		walk_params(w, e, key, depth + 1);
-	} else if (wd_json_is_obj(v)) {
-		const wd_json_val *k, *x;
-		/* name/value pairs (n8n header and query parameters, Node-RED headers) */
-		const wd_json_val *nm = wd_json_get(w->jd, v, "name");
-		if (!nm)
-			nm = wd_json_get(w->jd, v, "keyType") ? wd_json_get(w->jd, v, "keyValue") : NULL;
-		const wd_json_val *val = wd_json_get(w->jd, v, "value");
-		if (!val)
-			val = wd_json_get(w->jd, v, "valueValue");
-		if (wd_json_is_str(nm) && wd_json_is_str(val)) {
-			wd_str n = wd_json_str(w->jd, nm);
-			wd_str s = wd_json_str(w->jd, val);
-			if (sensitive_key(n) && secret_like(s, 1) && !find_token(s, &i, &i))
-				report_secret(w, val, s, "credential", n);
-		}
-		WD_JSON_OBJ_FOREACH(v, i, k, x)
-		{
-			wd_str ks = wd_json_str(w->jd, k);
-			/* Node-RED bookkeeping never holds secrets */
-			if (wd_str_eq_c(ks, "id") || wd_str_eq_c(ks, "z") || wd_str_eq_c(ks, "wires") ||
-			    wd_str_eq_c(ks, "type") || wd_str_eq_c(ks, "x") || wd_str_eq_c(ks, "y"))
-				continue;
-			walk_params(w, x, ks, depth + 1);
-		}
-	}
-}
-
-static wd_status check_hardcoded_secrets(const wd_rule_ctx *cx, wd_findings *out)
+static wd_status check_secrets(const wd_rule_ctx *cx, wd_findings *out)
 {
 	const wd_model *m = cx->m;
-	size_t i;
+	size_t i, k;
+	wd_status rc = WD_OK;
 
-	for (i = 0; i < m->ncomps; i++) {
-		const wd_component *c = &m->comps[i];
-		const wd_json_val *p = wd_model_val(m, c->params);
-		sec_walk w;
-		if (!p || c->kind == WD_KIND_NOTE)
-			continue;
-		memset(&w, 0, sizeof(w));
-		w.m = m;
-		w.out = out;
-		w.comp = (uint32_t)i;
-		w.app = c->app;
-		w.doc = c->params.doc;
-		w.jd = wd_model_json(m, c->params.doc);
-		walk_params(&w, p, WD_STR_NULL, 0);
-		if (w.rc != WD_OK)
-			return w.rc;
-	}
-	/* tokens captured in pinned data (cookies, Authorization headers) */
-	for (i = 0; i < m->napps; i++) {
-		const wd_json_val *p = wd_model_val(m, m->apps[i].pindata_loc);
-		sec_walk w;
-		if (!p)
-			continue;
-		memset(&w, 0, sizeof(w));
-		w.m = m;
-		w.out = out;
-		w.comp = WD_NONE;
-		w.app = (uint32_t)i;
-		w.doc = m->apps[i].pindata_loc.doc;
-		w.jd = wd_model_json(m, w.doc);
-		walk_params(&w, p, WD_STR_NULL, 0);
-		if (w.rc != WD_OK)
-			return w.rc;
-	}
-	/* user:password@ in URLs */
-	for (i = 0; i < m->ntargets; i++) {
-		const wd_target *t = &m->targets[i];
-		wd_status rc;
-		char ev[300];
-		if (!(t->flags & WD_TARGET_USERINFO) || t->comp >= m->ncomps)
-			continue;
-		snprintf(ev, sizeof(ev), "%.*s://****@%.*s", (int)t->scheme.len, t->scheme.ptr,
-		         (int)(t->host.len > 200 ? 200 : t->host.len), t->host.ptr);
-		rc = wd_findings_add(out, m, R("WD-SEC-001"), WD_SEV_HIGH, comp_app(m, t->comp), t->comp,
-		                     t->loc, ev, "url-userinfo",
-		                     "'%.*s' has a user name and password written into its URL",
-		                     NAMEF(&m->comps[t->comp]));
-		if (rc != WD_OK)
-			return rc;
+	for (i = 0; i < m->ndetections && rc == WD_OK; i++) {
+		const wd_detection *d = &m->detections[i];
+		const char *rule = "WD-SEC-001", *what = "credential";
+		char key[160], where[120] = "";
+		for (k = 0; k < sizeof(secret_families) / sizeof(*secret_families); k++)
+			if (wd_str_eq_c(d->family, secret_families[k].family)) {
+				rule = secret_families[k].rule;
+				what = secret_families[k].what;
+			}
+		snprintf(key, sizeof(key), "%.*s|%.*s|%s", (int)d->rule_id.len, d->rule_id.ptr,
+		         (int)(d->key.len > 60 ? 60 : d->key.len), d->key.ptr ? d->key.ptr : "",
+		         d->evidence);
+		if (d->key.len)
+			snprintf(where, sizeof(where), " (in '%.*s')", (int)(d->key.len > 60 ? 60 : d->key.len),
+			         d->key.ptr);
+		if (d->comp != WD_NONE && d->comp < m->ncomps) {
+			rc = wd_findings_add(out, m, R(rule), (wd_severity)d->severity, comp_app(m, d->comp),
+			                     d->comp, d->loc, d->evidence, key,
+			                     "'%.*s' has a hard-coded %.*s%s%s%s (%.*s, confidence %d%%)",
+			                     NAMEF(&m->comps[d->comp]), (int)d->provider.len,
+			                     d->provider.ptr ? d->provider.ptr : "",
+			                     d->provider.len ? " " : "", what, where, (int)d->rule_id.len,
+			                     d->rule_id.ptr, d->confidence);
+		} else {
+			const wd_app *a = d->app != WD_NONE && d->app < m->napps ? &m->apps[d->app] : NULL;
+			rc = wd_findings_add(out, m, R(rule), (wd_severity)d->severity, d->app, WD_NONE,
+			                     d->loc, d->evidence, key,
+			                     "the pinned data of '%.*s' holds a captured %.*s%s%s%s",
+			                     a ? (int)a->name.len : 0, a ? a->name.ptr : "",
+			                     (int)d->provider.len, d->provider.ptr ? d->provider.ptr : "",
+			                     d->provider.len ? " " : "", what, where);
+		}
 	}
 	/* credentials the importer found written as literals (tab env of type cred) */
-	for (i = 0; i < m->ncreds; i++) {
+	for (i = 0; i < m->ncreds && rc == WD_OK; i++) {
 		const wd_credential *cr = &m->creds[i];
-		wd_status rc;
 		uint32_t app = cr->comp != WD_NONE && cr->comp < m->ncomps ? m->comps[cr->comp].app
 		                                                            : (m->napps ? 0 : WD_NONE);
 		if (cr->storage != WD_CRED_HARDCODED)
@@ -994,10 +562,8 @@ static wd_status check_hardcoded_secrets(const wd_rule_ctx *cx, wd_findings *out
 		                     cr->name.ptr ? "env" : "",
 		                     "credential '%.*s' is stored as a literal value in the export",
 		                     (int)cr->name.len, cr->name.ptr ? cr->name.ptr : "");
-		if (rc != WD_OK)
-			return rc;
 	}
-	return WD_OK;
+	return rc;
 }
 
 /* ---- WD-SEC-002: plaintext Node-RED credentials file ---------------------------------------- */
@@ -1405,6 +971,29 @@ out:
 
 /* ---- the table ---------------------------------------------------------------------------------- */
 
+/* Secret families share WD-SEC-001's texts; they differ in id, title and CWE. */
+#define SECRET_WHY                                                                            \
+	"A key, token or password is written into the workflow itself instead of the "          \
+	"platform's credential store. Everyone who can open, export or back up the workflow "   \
+	"(and every template or Git copy of it) has the secret, and it cannot be rotated in "   \
+	"one place."
+#define SECRET_RULE(id, title, cwe)                                                           \
+	{id, title, WD_SEV_HIGH, "LCNC-SEC-08", "Data and Secret Handling Failures", "I", cwe,   \
+	 SECRET_WHY,                                                                            \
+	 "Move the value into a credential (Credentials > New, e.g. Header Auth or the "         \
+	 "service's own type), select it in the node, and rotate the exposed key at the "        \
+	 "provider.",                                                                           \
+	 "Move the value into the node's credentials (they go to flows_cred.json, encrypted "     \
+	 "with credentialSecret) or into an environment variable referenced as ${NAME}; "       \
+	 "rotate the exposed key.",                                                             \
+	 "Move keys into a Key Vault secret or a connection, reference them with secure "        \
+	 "parameters (SecureString), mark the action's inputs secure, and rotate the key.",     \
+	 "Move the key into a connection or a keychain entry instead of mapping it as text, "   \
+	 "and rotate it.",                                                                      \
+	 "Move the key into the app's connected account instead of typing it into a field, "    \
+	 "and rotate it.",                                                                      \
+	 NULL /* reported by check_secrets */}
+
 static const wd_rule builtin[] = {
 	{"WD-ENTRY-001", "Public entry point without authentication", WD_SEV_HIGH, "LCNC-SEC-05",
 	 "Security Misconfiguration", "S", 306,
@@ -1562,7 +1151,7 @@ static const wd_rule builtin[] = {
 	 "Change http:// URLs to https:// and use the SFTP/FTPS modules instead of plain FTP.",
 	 "Change http:// URLs to https:// in the request step.",
 	 check_cleartext},
-	{"WD-SEC-001", "Hard-coded credential in the workflow", WD_SEV_HIGH, "LCNC-SEC-08",
+	{"WD-SEC-001", "Hard-coded credential in the workflow (generic)", WD_SEV_HIGH, "LCNC-SEC-08",
 	 "Data and Secret Handling Failures", "I", 798,
 	 "A key, token or password is written into the workflow itself instead of the platform's "
 	 "credential store. Everyone who can open, export or back up the workflow (and every "
@@ -1575,7 +1164,18 @@ static const wd_rule builtin[] = {
 	 "Move keys into a Key Vault secret or a connection, reference them with secure parameters (SecureString), mark the action's inputs secure (Settings > Secure inputs), and rotate the exposed key.",
 	 "Move the key into a connection (Connections) or a keychain entry instead of mapping it as text, and rotate it.",
 	 "Move the key into the app's connected account instead of typing it into a field, and rotate it.",
-	 check_hardcoded_secrets},
+	 check_secrets},
+	SECRET_RULE("WD-SEC-101", "Hard-coded cloud provider key", 798),
+	SECRET_RULE("WD-SEC-102", "Hard-coded code-hosting token", 798),
+	SECRET_RULE("WD-SEC-103", "Hard-coded chat token or webhook URL", 798),
+	SECRET_RULE("WD-SEC-104", "Hard-coded payment API key", 798),
+	SECRET_RULE("WD-SEC-105", "Hard-coded AI service key", 798),
+	SECRET_RULE("WD-SEC-106", "Hard-coded messaging service key", 798),
+	SECRET_RULE("WD-SEC-107", "Hard-coded SaaS API token", 798),
+	SECRET_RULE("WD-SEC-108", "Private key in the workflow", 321),
+	SECRET_RULE("WD-SEC-109", "JSON Web Token in the workflow", 798),
+	SECRET_RULE("WD-SEC-110", "Credentials in a URL", 798),
+	SECRET_RULE("WD-SEC-111", "Basic-auth credentials in a header", 798),
 	{"WD-SEC-002", "Unencrypted Node-RED credentials file", WD_SEV_HIGH, "LCNC-SEC-08",
 	 "Data and Secret Handling Failures", "I", 256,
 	 "flows_cred.json holds every credential of the flows; here it is plain JSON (credentialSecret "
