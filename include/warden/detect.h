@@ -96,9 +96,13 @@ wd_class wd_detect_class_of_value(wd_str value);
  * companion credentials files) with the detector: confirmed secrets become
  * m->detections (redacted evidence, exact location); field classes are set
  * from names and from values. Called by wd_import_file() after
- * wd_model_finish(), so rules see a fully enriched model.
+ * wd_model_finish(), so rules see a fully enriched model. scratch may be
+ * NULL (one is made for the call); a caller reviewing many files passes its
+ * own, since allocating a Vectorscan scratch costs more than scanning a
+ * typical export.
  */
-wd_status wd_detect_enrich(wd_model *m, const wd_detector *d, wd_error *err);
+wd_status wd_detect_enrich(wd_model *m, const wd_detector *d, wd_detect_scratch *scratch,
+                           wd_error *err);
 
 #ifdef __cplusplus
 }

@@ -34,6 +34,7 @@ typedef struct wd_import_opts {
 	int load_companions;         /* read companions (flows_cred.json, apisMap.json...) */
 	const wd_source *source;     /* NULL = the filesystem */
 	const struct wd_detector *detector; /* NULL = the embedded secrets rules */
+	struct wd_detect_scratch *scratch;  /* per-thread matcher scratch; NULL = one per call */
 } wd_import_opts;
 
 typedef enum wd_detect_result {

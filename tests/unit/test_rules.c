@@ -646,7 +646,7 @@ static int count_rule(wd_model *m, const char *rule)
 	int n = 0;
 
 	assert_int_equal(wd_model_finish(m), WD_OK);
-	assert_int_equal(wd_detect_enrich(m, NULL, NULL), WD_OK); /* field classes only */
+	assert_int_equal(wd_detect_enrich(m, NULL, NULL, NULL), WD_OK); /* field classes only */
 	wd_findings_init(&f);
 	assert_int_equal(wd_rules_run(m, &f), WD_OK);
 	for (j = 0; j < f.n; j++)

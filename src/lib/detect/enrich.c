@@ -130,9 +130,10 @@ static void walk_tree(walk *w, const wd_json_val *v, wd_str key, int depth)
 	}
 }
 
-wd_status wd_detect_enrich(wd_model *m, const wd_detector *d, wd_error *err)
+wd_status wd_detect_enrich(wd_model *m, const wd_detector *d, wd_detect_scratch *scratch,
+                           wd_error *err)
 {
-	wd_detect_scratch *s = NULL;
+	wd_detect_scratch *s = scratch;
 	wd_status rc;
 	size_t i;
 	walk w;
@@ -142,9 +143,11 @@ wd_status wd_detect_enrich(wd_model *m, const wd_detector *d, wd_error *err)
 			m->fields[i].cls = wd_detect_class_of_name(m->fields[i].name);
 	if (!d)
 		return WD_OK;
-	rc = wd_detect_scratch_new(d, &s, err);
-	if (rc != WD_OK)
-		return rc;
+	if (!s) {
+		rc = wd_detect_scratch_new(d, &s, err);
+		if (rc != WD_OK)
+			return rc;
+	}
 	memset(&w, 0, sizeof(w));
 	w.m = m;
 	w.d = d;
@@ -180,7 +183,8 @@ wd_status wd_detect_enrich(wd_model *m, const wd_detector *d, wd_error *err)
 			walk_tree(&w, x, WD_STR_NULL, 0);
 		}
 	}
-	wd_detect_scratch_free(s);
+	if (s != scratch)
+		wd_detect_scratch_free(s);
 	if (w.rc != WD_OK)
 		return wd_error_set(err, w.rc, "detection: %s", wd_status_str(w.rc));
 	return WD_OK;

@@ -328,7 +328,8 @@ static wd_status import_doc(wd_model **out, const char *path, wd_json_doc *doc,
 	}
 	/* the enrichers: secrets and sensitive data (detect/) */
 	if (rc == WD_OK)
-		rc = wd_detect_enrich(m, opts->detector ? opts->detector : wd_detector_default(), err);
+		rc = wd_detect_enrich(m, opts->detector ? opts->detector : wd_detector_default(),
+		                      opts->scratch, err);
 	if (rc == WD_OK) {
 		/* done */
 	} else if (err && err->message[0] == '\0') {

@@ -20,6 +20,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "warden/detect.h"
 #include "warden/scan.h"
 
 /* ---- result storage ---------------------------------------------------------- */
@@ -574,7 +575,13 @@ typedef struct pool {
 static void *worker(void *arg)
 {
 	pool *p = arg;
+	wd_scan_opts opts = *p->opts;
+	const wd_detector *d = opts.import.detector ? opts.import.detector : wd_detector_default();
+	wd_detect_scratch *scratch = NULL;
 
+	/* one matcher scratch per thread, reused for every file it reviews */
+	if (d && !opts.import.scratch && wd_detect_scratch_new(d, &scratch, NULL) == WD_OK)
+		opts.import.scratch = scratch;
 	for (;;) {
 		size_t i;
 		pthread_mutex_lock(&p->lock);
@@ -582,7 +589,7 @@ static void *worker(void *arg)
 		pthread_mutex_unlock(&p->lock);
 		if (i >= p->njobs)
 			break;
-		p->rcs[i] = scan_file(&p->parts[i], p->jobs[i].path, p->jobs[i].named, p->opts);
+		p->rcs[i] = scan_file(&p->parts[i], p->jobs[i].path, p->jobs[i].named, &opts);
 		if (p->opts->progress) {
 			pthread_mutex_lock(&p->lock);
 			p->done++;
@@ -590,6 +597,7 @@ static void *worker(void *arg)
 			pthread_mutex_unlock(&p->lock);
 		}
 	}
+	wd_detect_scratch_free(scratch);
 	return NULL;
 }
 
