@@ -405,9 +405,11 @@ int wd_placeholder(wd_str v)
 		unsigned char c = (unsigned char)t.ptr[i];
 		if (c >= 0x80)
 			return 1; /* tokens are ASCII; this is prose */
-		/* aaaaaaaa, 00000000: filler, not key material */
+		/* aaaaaaaa, 00000000 filling a third of the value: filler, not key
+		 * material (a run inside a longer token, such as a Slack team id of
+		 * repeated digits, does not make the rest of it fake) */
 		run = (i > 0 && t.ptr[i] == t.ptr[i - 1]) ? run + 1 : 1;
-		if (run >= 8)
+		if (run >= 8 && run * 3 >= t.len)
 			return 1;
 	}
 	return variable_name(t);
