@@ -15,7 +15,7 @@
 extern "C" {
 #endif
 
-#define WD_REPORT_JSON_VERSION "1.0"
+#define WD_REPORT_JSON_VERSION "1.1"
 
 typedef struct wd_text_opts {
 	int color;              /* ANSI colours (only on a terminal) */

@@ -73,6 +73,7 @@ typedef struct wd_finding {
 	const char *message;       /* one line, specific to this app */
 	const char *evidence;      /* short, secrets redacted; may be "" */
 	char fingerprint[33];      /* 128-bit hex, see wd_findings_fingerprint */
+	int confidence;            /* 0..100 how sure the evidence is; -1 not scored */
 } wd_finding;
 
 typedef struct wd_findings {

@@ -47,6 +47,7 @@ typedef struct wd_result_finding {
 	const char *pointer;
 	const char *message;
 	const char *evidence;
+	int confidence;           /* 0..100, -1 when the rule does not score it */
 } wd_result_finding;
 
 typedef struct wd_result_error {

@@ -115,6 +115,11 @@ void wd_report_json(const wd_scan_result *r, wd_buf *out)
 		wd_buf_puts(out, "},");
 		kv_str(out, "message", f->message, 1);
 		kv_str(out, "evidence", f->evidence, 1);
+		key(out, "confidence");
+		if (f->confidence >= 0)
+			wd_buf_printf(out, "%d,", f->confidence);
+		else
+			wd_buf_puts(out, "null,");
 		kv_str(out, "remediation", wd_rule_fix(f->rule, wd_platform_parse(wd_str_c(f->platform))),
 		       0);
 		wd_buf_putc(out, '}');

@@ -541,6 +541,8 @@ static wd_status check_secrets(const wd_rule_ctx *cx, wd_findings *out)
 			                     d->provider.ptr ? d->provider.ptr : "",
 			                     d->provider.len ? " " : "", what, where, (int)d->rule_id.len,
 			                     d->rule_id.ptr, d->confidence);
+			if (rc == WD_OK)
+				out->items[out->n - 1].confidence = d->confidence;
 		} else {
 			const wd_app *a = d->app != WD_NONE && d->app < m->napps ? &m->apps[d->app] : NULL;
 			rc = wd_findings_add(out, m, R(rule), (wd_severity)d->severity, d->app, WD_NONE,
@@ -549,6 +551,8 @@ static wd_status check_secrets(const wd_rule_ctx *cx, wd_findings *out)
 			                     a ? (int)a->name.len : 0, a ? a->name.ptr : "",
 			                     (int)d->provider.len, d->provider.ptr ? d->provider.ptr : "",
 			                     d->provider.len ? " " : "", what, where);
+			if (rc == WD_OK)
+				out->items[out->n - 1].confidence = d->confidence;
 		}
 	}
 	/* credentials the importer found written as literals (tab env of type cred) */

@@ -83,6 +83,7 @@ wd_status wd_findings_add(wd_findings *f, const wd_model *m, const wd_rule *rule
 	x->app = app;
 	x->comp = comp;
 	x->loc = loc;
+	x->confidence = -1;
 
 	wd_buf_init(&msg, 4096);
 	va_start(ap, fmt);

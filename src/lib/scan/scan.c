@@ -199,6 +199,7 @@ wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f
 		y->pointer = dup_c(r, wd_buf_cstr(&ptr));
 		y->message = dup_c(r, x->message);
 		y->evidence = dup_c(r, x->evidence);
+		y->confidence = x->confidence;
 		if (!y->fingerprint || !y->app_name || !y->file || !y->pointer || !y->message ||
 		    !y->evidence || wd_buf_failed(&ptr))
 			goto oom;
