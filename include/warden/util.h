@@ -186,6 +186,13 @@ const char *wd_buf_cstr(const wd_buf *b);
  */
 void wd_redact(wd_str secret, wd_buf *out);
 
+/*
+ * Decode base64 in either alphabet (+/ or -_), padding optional, into
+ * out[cap]. Returns 1 and the length in *outlen, or 0 on a bad character,
+ * an impossible length, or when out is too small.
+ */
+int wd_base64_decode(const char *p, size_t n, unsigned char *out, size_t cap, size_t *outlen);
+
 /* ---- growable array --------------------------------------------------- */
 
 /*

@@ -104,6 +104,24 @@ static void test_slices(void **state)
 	assert_true(wd_str_eq_c(WD_STR_NULL, ""));
 }
 
+static void test_base64(void **state)
+{
+	unsigned char out[64];
+	size_t n = 0;
+
+	(void)state;
+	assert_true(wd_base64_decode("dXNlcjpwYXNz", 12, out, sizeof(out), &n)); /* user:pass */
+	assert_int_equal(n, 9);
+	assert_memory_equal(out, "user:pass", 9);
+	assert_true(wd_base64_decode("eyJhbGciOiJIUzI1NiJ9", 20, out, sizeof(out), &n));
+	assert_memory_equal(out, "{\"alg\":\"HS256\"}", n);
+	assert_true(wd_base64_decode("-_8=", 4, out, sizeof(out), &n)); /* url alphabet, padded */
+	assert_int_equal(n, 2);
+	assert_false(wd_base64_decode("a", 1, out, sizeof(out), &n));       /* impossible length */
+	assert_false(wd_base64_decode("ab*d", 4, out, sizeof(out), &n));    /* bad character */
+	assert_false(wd_base64_decode("dXNlcjpwYXNz", 12, out, 4, &n));     /* does not fit */
+}
+
 static void test_arena_adopt(void **state)
 {
 	wd_arena a, b;
@@ -131,6 +149,7 @@ int main(void)
 		cmocka_unit_test(test_sha256),
 		cmocka_unit_test(test_slices),
 		cmocka_unit_test(test_arena_adopt),
+		cmocka_unit_test(test_base64),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -924,47 +924,6 @@ static void secret_span(const srule *r, const char *t, size_t *from, size_t *to)
 	*to = end;
 }
 
-static int b64_val(char c)
-{
-	if (c >= 'A' && c <= 'Z')
-		return c - 'A';
-	if (c >= 'a' && c <= 'z')
-		return c - 'a' + 26;
-	if (c >= '0' && c <= '9')
-		return c - '0' + 52;
-	if (c == '+' || c == '-')
-		return 62;
-	if (c == '/' || c == '_')
-		return 63;
-	return -1;
-}
-
-/* Decode base64 (either alphabet, padding optional) into out[cap]; 0 on a
- * bad character or when it does not fit. */
-static int b64_decode(const char *p, size_t n, unsigned char *out, size_t cap, size_t *outlen)
-{
-	uint32_t acc = 0;
-	size_t i, o = 0;
-	int bits = 0;
-
-	while (n > 0 && p[n - 1] == '=')
-		n--;
-	for (i = 0; i < n; i++) {
-		int v = b64_val(p[i]);
-		if (v < 0)
-			return 0;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o == cap)
-				return 0;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	*outlen = o;
-	return 1;
-}
 
 /* "Basic <base64 of user:password>": printable, a user, a ':', a password
  * that is not itself a placeholder. */
@@ -973,7 +932,7 @@ static int basic_auth_ok(wd_str b64)
 	unsigned char buf[256];
 	size_t n, i, colon = 0;
 
-	if (!b64_decode(b64.ptr, b64.len, buf, sizeof(buf), &n) || n < 3)
+	if (!wd_base64_decode(b64.ptr, b64.len, buf, sizeof(buf), &n) || n < 3)
 		return 0;
 	for (i = 0; i < n; i++) {
 		if (buf[i] < 0x20 || buf[i] == 0x7f)
@@ -1000,7 +959,7 @@ static void jwt_role(wd_str t, char *role, size_t cap)
 		;
 	for (d2 = d1 + 1; d2 < t.len && t.ptr[d2] != '.'; d2++)
 		;
-	if (d2 >= t.len || !b64_decode(t.ptr + d1 + 1, d2 - d1 - 1, buf, sizeof(buf), &n) ||
+	if (d2 >= t.len || !wd_base64_decode(t.ptr + d1 + 1, d2 - d1 - 1, buf, sizeof(buf), &n) ||
 	    wd_json_parse(&doc, (const char *)buf, n, NULL, NULL) != WD_OK)
 		return;
 	r = wd_json_get_str(doc, wd_json_root(doc), "role");

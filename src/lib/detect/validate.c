@@ -184,49 +184,6 @@ int wd_github_token_ok(wd_str t)
 	return v <= 0xFFFFFFFFu && (uint32_t)v == crc32_ieee(t.ptr + 4, 30);
 }
 
-static int b64url_val(char c)
-{
-	if (is_upper(c))
-		return c - 'A';
-	if (is_lower(c))
-		return c - 'a' + 26;
-	if (is_digit(c))
-		return c - '0' + 52;
-	if (c == '-' || c == '+')
-		return 62;
-	if (c == '_' || c == '/')
-		return 63;
-	return -1;
-}
-
-/* Decode unpadded base64url (standard alphabet accepted too) into out;
- * returns 0 on a bad character, a bad length or when out is too small. */
-static int b64url_decode(const char *p, size_t n, unsigned char *out, size_t cap, size_t *outlen)
-{
-	uint32_t acc = 0;
-	size_t i, o = 0;
-	int bits = 0;
-
-	while (n > 0 && p[n - 1] == '=')
-		n--;
-	if (n % 4 == 1)
-		return 0;
-	for (i = 0; i < n; i++) {
-		int v = b64url_val(p[i]);
-		if (v < 0)
-			return 0;
-		acc = (acc << 6) | (uint32_t)v;
-		bits += 6;
-		if (bits >= 8) {
-			bits -= 8;
-			if (o == cap)
-				return 0;
-			out[o++] = (unsigned char)(acc >> bits);
-		}
-	}
-	*outlen = o;
-	return 1;
-}
 
 /* Is the decoded text a JSON object? When need_alg, it must also have a
  * string member "alg". */
@@ -249,6 +206,12 @@ static int json_object_ok(const unsigned char *p, size_t n, int need_alg)
 	return ok;
 }
 
+static int b64_char(char c)
+{
+	return is_upper(c) || is_lower(c) || is_digit(c) || c == '-' || c == '_' || c == '+' ||
+	       c == '/';
+}
+
 int wd_jwt_ok(wd_str t)
 {
 	unsigned char buf[JWT_CLAIMS_MAX];
@@ -261,16 +224,16 @@ int wd_jwt_ok(wd_str t)
 	if (dot1 == 0 || dot1 >= t.len || dot2 >= t.len || dot2 == dot1 + 1)
 		return 0;
 	for (i = dot2 + 1; i < t.len; i++)
-		if (b64url_val(t.ptr[i]) < 0 && t.ptr[i] != '=')
+		if (!b64_char(t.ptr[i]) && t.ptr[i] != '=')
 			return 0;
 	/* header: a JSON object naming its algorithm */
 	if (dot1 > (JWT_HEADER_MAX / 3 + 1) * 4 ||
-	    !b64url_decode(t.ptr, dot1, buf, JWT_HEADER_MAX, &n) || !json_object_ok(buf, n, 1))
+	    !wd_base64_decode(t.ptr, dot1, buf, JWT_HEADER_MAX, &n) || !json_object_ok(buf, n, 1))
 		return 0;
 	/* claims: a JSON object (too large to look at: accepted) */
 	if (dot2 - dot1 - 1 > (JWT_CLAIMS_MAX / 3) * 4)
 		return 1;
-	return b64url_decode(t.ptr + dot1 + 1, dot2 - dot1 - 1, buf, sizeof(buf), &n) &&
+	return wd_base64_decode(t.ptr + dot1 + 1, dot2 - dot1 - 1, buf, sizeof(buf), &n) &&
 	       json_object_ok(buf, n, 0);
 }
 
