@@ -167,6 +167,12 @@ wd_status wd_json_offset_position(wd_json_doc *doc, size_t offset, uint32_t *lin
  */
 void wd_json_pointer(const wd_json_doc *doc, const wd_json_val *v, wd_buf *out);
 
+/*
+ * Point err at v: its line, column, byte offset and JSON pointer (cut to
+ * fit err->pointer; line and column stay exact). Accepts NULL err or v.
+ */
+void wd_json_error_at(wd_json_doc *doc, const wd_json_val *v, wd_error *err);
+
 /* ---- writing ---------------------------------------------------------- */
 
 /*

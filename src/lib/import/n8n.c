@@ -451,26 +451,8 @@ static wd_loc loc_of(importer *im, const wd_json_val *v)
 /* An error naming the JSON pointer and position of v. */
 static wd_status fail_at(importer *im, const wd_json_val *v, wd_status code, const char *what)
 {
-	wd_buf ptr;
-
-	if (!im->err)
-		return code;
 	wd_error_set(im->err, code, "n8n workflow: %s", what);
-	if (v) {
-		wd_buf_init(&ptr, WD_ERROR_PTR_MAX - 1);
-		wd_json_pointer(im->jd, v, &ptr);
-		if (!wd_buf_failed(&ptr)) {
-			size_t n = ptr.len < WD_ERROR_PTR_MAX - 1 ? ptr.len : WD_ERROR_PTR_MAX - 1;
-			memcpy(im->err->pointer, wd_buf_cstr(&ptr), n);
-			im->err->pointer[n] = '\0';
-		}
-		wd_buf_release(&ptr);
-		im->err->offset = v->off;
-		if (wd_json_position(im->jd, v, &im->err->line, &im->err->column) != WD_OK) {
-			im->err->line = 0;
-			im->err->column = 0;
-		}
-	}
+	wd_json_error_at(im->jd, v, im->err);
 	return code;
 }
 

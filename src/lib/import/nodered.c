@@ -1261,8 +1261,7 @@ static wd_status find_flows(nr_ctx *x, const wd_json_val **flows)
 		                  "%s: not a Node-RED flow export: the root is neither an array of "
 		                  "nodes nor {\"flows\": [...]}", doc_path(x));
 	}
-	if (x->err && wd_json_position(x->jd, root, &x->err->line, &x->err->column) != WD_OK)
-		x->err->line = x->err->column = 0;
+	wd_json_error_at(x->jd, root, x->err);
 	return st;
 }
 

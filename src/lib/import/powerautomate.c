@@ -773,7 +773,7 @@ static wd_status fail_at(pa_ctx *x, const wd_json_val *v, wd_status code, const 
 
 static wd_status fail_at(pa_ctx *x, const wd_json_val *v, wd_status code, const char *fmt, ...)
 {
-	wd_buf msg, ptr;
+	wd_buf msg;
 	va_list ap;
 
 	if (!x->err)
@@ -784,19 +784,7 @@ static wd_status fail_at(pa_ctx *x, const wd_json_val *v, wd_status code, const 
 	va_end(ap);
 	wd_error_set(x->err, code, "power-automate: %s: %s", doc_path(x), wd_buf_cstr(&msg));
 	wd_buf_release(&msg);
-	if (v) {
-		wd_buf_init(&ptr, WD_ERROR_PTR_MAX - 1);
-		wd_json_pointer(x->jd, v, &ptr);
-		if (!wd_buf_failed(&ptr)) {
-			size_t n = ptr.len < WD_ERROR_PTR_MAX - 1 ? ptr.len : WD_ERROR_PTR_MAX - 1;
-			memcpy(x->err->pointer, wd_buf_cstr(&ptr), n);
-			x->err->pointer[n] = '\0';
-		}
-		wd_buf_release(&ptr);
-		x->err->offset = v->off;
-		if (wd_json_position(x->jd, v, &x->err->line, &x->err->column) != WD_OK)
-			x->err->line = x->err->column = 0;
-	}
+	wd_json_error_at(x->jd, v, x->err);
 	return code;
 }
 

@@ -68,26 +68,8 @@ static wd_loc loc_of(const zp *x, const wd_json_val *v)
 
 static wd_status fail_at(zp *x, const wd_json_val *v, wd_status code, const char *what)
 {
-	wd_buf ptr;
-
-	if (!x->err)
-		return code;
 	wd_error_set(x->err, code, "zapier export: %s", what);
-	if (v) {
-		wd_buf_init(&ptr, 1u << 20);
-		wd_json_pointer(x->jd, v, &ptr);
-		if (!wd_buf_failed(&ptr)) {
-			size_t n = ptr.len < WD_ERROR_PTR_MAX - 1 ? ptr.len : WD_ERROR_PTR_MAX - 1;
-			memcpy(x->err->pointer, wd_buf_cstr(&ptr), n);
-			x->err->pointer[n] = '\0';
-		}
-		wd_buf_release(&ptr);
-		x->err->offset = v->off;
-		if (wd_json_position(x->jd, v, &x->err->line, &x->err->column) != WD_OK) {
-			x->err->line = 0;
-			x->err->column = 0;
-		}
-	}
+	wd_json_error_at(x->jd, v, x->err);
 	return code;
 }
 

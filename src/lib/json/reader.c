@@ -1004,3 +1004,22 @@ void wd_json_pointer(const wd_json_doc *doc, const wd_json_val *v, wd_buf *out)
 		cur = child;
 	}
 }
+
+void wd_json_error_at(wd_json_doc *doc, const wd_json_val *v, wd_error *err)
+{
+	wd_buf ptr;
+
+	if (!err || !v)
+		return;
+	wd_buf_init(&ptr, 1u << 20);
+	wd_json_pointer(doc, v, &ptr);
+	if (!wd_buf_failed(&ptr)) {
+		size_t n = ptr.len < WD_ERROR_PTR_MAX - 1 ? ptr.len : WD_ERROR_PTR_MAX - 1;
+		memcpy(err->pointer, wd_buf_cstr(&ptr), n);
+		err->pointer[n] = '\0';
+	}
+	wd_buf_release(&ptr);
+	err->offset = v->off;
+	if (wd_json_position(doc, v, &err->line, &err->column) != WD_OK)
+		err->line = err->column = 0;
+}
