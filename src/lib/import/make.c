@@ -36,6 +36,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import/path.h"
 #include "warden/import.h"
 
 /* Distinct references recorded per component (bounds refs and EXPR edges). */
@@ -48,8 +49,6 @@
 #define MAX_DECLS 64
 /* Interface (webhook data structure) fields recorded per component. */
 #define MAX_IFACE_FIELDS 256
-#define PATH_MAX_LEN 256
-#define PATH_MAX_SEGS 32
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
 
@@ -264,13 +263,6 @@ static wd_status add_expr_edge(mk *x, uint32_t src, uint32_t dst, wd_loc loc)
  * call.
  */
 typedef void (*ref_fn)(void *ctx, wd_str module, wd_str path);
-
-typedef struct path_buf {
-	char b[PATH_MAX_LEN];
-	size_t len;
-	unsigned segs;
-	int full;
-} path_buf;
 
 static void path_put(path_buf *pb, const char *s, size_t n)
 {

@@ -26,24 +26,17 @@
 #include <string.h>
 
 #include "import/n8n_expr.h"
+#include "import/path.h"
 #include "warden/import.h"
 
 /* ---- expression scanner --------------------------------------------------------- */
 
 typedef wd_n8n_ref_fn ref_fn;
 
-#define PATH_MAX_LEN 256
 #define NAME_MAX_LEN 256
-#define PATH_MAX_SEGS 32
 #define CHAIN_MAX_STEPS 16
 #define ARGS_MAX_LEN 64
 
-typedef struct path_buf {
-	char b[PATH_MAX_LEN];
-	size_t len;
-	unsigned segs;
-	int full;
-} path_buf;
 
 static int is_ident_char(unsigned char c)
 {
@@ -67,32 +60,9 @@ static size_t ident_len(const char *s, size_t n, size_t i)
 	return j - i;
 }
 
-static size_t skip_ws(const char *s, size_t n, size_t i)
-{
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-		i++;
-	return i;
-}
-
 static int word_is(const char *s, size_t len, const char *w)
 {
 	return strlen(w) == len && memcmp(s, w, len) == 0;
-}
-
-static void path_add(path_buf *pb, const char *seg, size_t len)
-{
-	size_t need = len + (pb->len ? 1 : 0);
-
-	if (pb->full || pb->segs >= PATH_MAX_SEGS || pb->len + need >= sizeof(pb->b)) {
-		pb->full = 1;
-		return;
-	}
-	if (pb->len)
-		pb->b[pb->len++] = '.';
-	memcpy(pb->b + pb->len, seg, len);
-	pb->len += len;
-	pb->b[pb->len] = '\0';
-	pb->segs++;
 }
 
 /*

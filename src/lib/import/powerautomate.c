@@ -46,6 +46,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "import/path.h"
 #include "warden/import.h"
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
@@ -79,8 +80,6 @@
 /* Nesting of ARM resources (child resources, nested deployments). */
 #define ARM_MAX_RES_DEPTH 16
 /* Expression scanner: field path and name sizes. */
-#define PATH_MAX_LEN 256
-#define PATH_MAX_SEGS 32
 #define NAME_MAX_LEN 256
 /* An operation written as "<method> <path>" (ApiConnection without an id). */
 #define OP_MAX_LEN 128
@@ -208,13 +207,6 @@ static size_t ident_len(const char *s, size_t n, size_t i)
 	return j - i;
 }
 
-static size_t skip_ws(const char *s, size_t n, size_t i)
-{
-	while (i < n && (s[i] == ' ' || s[i] == '\t' || s[i] == '\n' || s[i] == '\r'))
-		i++;
-	return i;
-}
-
 /* The text after the last '/' (trailing slashes ignored); empty if none. */
 static wd_str last_seg(wd_str s)
 {
@@ -321,28 +313,6 @@ enum ex_kind {
 
 typedef void (*ex_fn)(void *ctx, enum ex_kind kind, wd_str name, wd_str path);
 
-typedef struct path_buf {
-	char b[PATH_MAX_LEN];
-	size_t len;
-	unsigned segs;
-	int full;
-} path_buf;
-
-static void path_add(path_buf *pb, const char *seg, size_t len)
-{
-	size_t need = len + (pb->len ? 1 : 0);
-
-	if (pb->full || pb->segs >= PATH_MAX_SEGS || pb->len + need >= sizeof(pb->b)) {
-		pb->full = 1;
-		return;
-	}
-	if (pb->len)
-		pb->b[pb->len++] = '.';
-	memcpy(pb->b + pb->len, seg, len);
-	pb->len += len;
-	pb->b[pb->len] = '\0';
-	pb->segs++;
-}
 
 /*
  * A single-quoted literal at s[*i] ('' stands for one quote): its raw
