@@ -4,7 +4,7 @@
 set -euo pipefail
 
 pkgs=(build-essential cmake ninja-build pkg-config clang libclang-rt-14-dev
-      libsodium-dev libarchive-dev libvectorscan-dev libcmocka-dev libjansson-dev python3 python3-jsonschema)
+      libsodium-dev libarchive-dev libvectorscan-dev libyaml-dev libgraphviz-dev libcmocka-dev libjansson-dev python3 python3-jsonschema)
 missing=()
 for p in "${pkgs[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,7 +13,7 @@
 #define WARDEN_SCAN_H
 
 #include "warden/import.h"
-#include "warden/rules.h"
+#include "warden/risk.h"
 
 #ifdef __cplusplus
 extern "C" {
@@ -28,7 +28,22 @@ typedef struct wd_result_app {
 	uint32_t edges;
 	int active;               /* 1, 0, -1 not stated */
 	const char *hash;
+	const char *environment;  /* from the policy; "" when none */
+	const char *owner_hint;   /* from the export: creator, account, instance id; "" */
+	wd_owner owner;           /* from the owners file; owner.owner NULL = unowned
+	                             (or no owners file: see has_owners) */
+	int criticality;          /* 1..4, 0 unknown */
+	const char *criticality_source;
+	wd_severity risk;         /* highest risk level of its open findings */
+	double risk_score;        /* for ranking apps: sum over open findings of
+	                             the matrix product (docs/risk.md) */
+	uint32_t open, suppressed;/* findings by status */
 } wd_result_app;
+
+typedef enum wd_finding_status {
+	WD_FINDING_OPEN = 0,
+	WD_FINDING_SUPPRESSED     /* matched a valid suppression: still residual risk */
+} wd_finding_status;
 
 typedef struct wd_result_finding {
 	const wd_rule *rule;
@@ -48,6 +63,13 @@ typedef struct wd_result_finding {
 	const char *message;
 	const char *evidence;
 	int confidence;           /* 0..100, -1 when the rule does not score it */
+	uint32_t app_index;       /* index into apps; UINT32_MAX when file-level */
+	wd_owner owner;           /* component owner, else the app's */
+	wd_risk risk;             /* likelihood x impact, factors, business impact */
+	wd_finding_status status;
+	const wd_suppression *suppression; /* the one that matched (status suppressed) */
+	int is_new;               /* with --baseline: 1 not in the baseline, 0 in it;
+	                             -1 no baseline given */
 } wd_result_finding;
 
 typedef struct wd_result_error {
@@ -78,6 +100,9 @@ typedef struct wd_scan_result {
 	uint64_t companions;      /* companion files (read with their export) */
 	uint64_t bytes;           /* bytes of the files imported */
 	uint64_t components;
+	int has_owners;           /* an owners file was given: unowned apps are findings */
+	int has_policy;           /* a policy was applied */
+	const char *policy_names; /* "default", "a.yaml, b.yaml" */
 } wd_scan_result;
 
 typedef void (*wd_progress_fn)(void *ud, uint64_t files_done, const char *path);
@@ -87,6 +112,9 @@ typedef struct wd_scan_opts {
 	unsigned jobs;            /* files reviewed in parallel; 0 = one per CPU */
 	wd_progress_fn progress;  /* called as files finish (serialised); may be NULL */
 	void *progress_ud;
+	const wd_policy *policy;  /* NULL: built-in rules only, no owners, no scoring
+	                             inputs from a policy (findings are still scored) */
+	int32_t today;            /* days since 1970-01-01, for suppression expiry */
 } wd_scan_opts;
 
 void wd_scan_result_init(wd_scan_result *r);
@@ -101,8 +129,30 @@ void wd_scan_result_release(wd_scan_result *r);
 wd_status wd_scan_paths(wd_scan_result *r, const char *const *paths, size_t npaths,
                         const wd_scan_opts *opts);
 
-/* Import one model's findings into the result (used by wd_scan_paths). */
-wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f);
+/*
+ * Import one model's findings into the result (used by wd_scan_paths):
+ * environment, owners and risk scores are resolved here, while the model is
+ * alive. policy may be NULL.
+ */
+wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f,
+                            const wd_policy *policy);
+
+/*
+ * After the last file (wd_scan_paths calls it): apply the policy's
+ * suppressions (a suppression without justification, approver or expiry,
+ * an expired one, or one that matches nothing is itself a finding), then
+ * compute each app's risk and open/suppressed counts. today is days since
+ * 1970-01-01 (the library reads no clock).
+ */
+wd_status wd_scan_finish(wd_scan_result *r, const wd_policy *policy, int32_t today);
+
+/*
+ * Compare with an earlier `warden scan --format json` output: findings whose
+ * fingerprint is in it get is_new = 0, the others 1. WD_EPARSE / WD_EFORMAT
+ * with err (line, column) when it is not such an output.
+ */
+wd_status wd_scan_apply_baseline(wd_scan_result *r, const char *json, size_t len,
+                                 wd_error *err);
 
 /* Findings at or above sev. */
 size_t wd_scan_count_at_least(const wd_scan_result *r, wd_severity sev);

@@ -44,7 +44,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	wd_findings_init(&f);
 	wd_scan_result_init(&r);
-	if (wd_rules_run(m, &f) == WD_OK && wd_scan_add_model(&r, m, &f) == WD_OK) {
+	if (wd_rules_run(m, &f) == WD_OK && wd_scan_add_model(&r, m, &f, NULL) == WD_OK) {
 		wd_buf_init(&out, 0);
 		wd_report_json(&r, &out);
 		if (!wd_buf_failed(&out) &&

@@ -119,9 +119,12 @@ static int cmp_loc(const void *a, const void *b)
 	return x->key < y->key ? -1 : x->key > y->key;
 }
 
-wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f)
+wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f,
+                            const wd_policy *policy)
 {
 	size_t i, k, first = r->nfindings;
+
+	(void)policy; /* owners and risk: next commit */
 	wd_buf ptr;
 	loc_order *order;
 
@@ -241,7 +244,8 @@ static int has_ext(const char *name, const char *ext)
  * an input error.
  */
 static wd_status review(wd_scan_result *r, const char *path, int named, wd_status rc,
-                        wd_model *m, int companion, const wd_error *err)
+                        wd_model *m, int companion, const wd_error *err,
+                        const wd_scan_opts *opts)
 {
 	wd_findings f;
 	size_t i;
@@ -281,7 +285,7 @@ static wd_status review(wd_scan_result *r, const char *path, int named, wd_statu
 	wd_findings_init(&f);
 	rc = wd_rules_run(m, &f);
 	if (rc == WD_OK)
-		rc = wd_scan_add_model(r, m, &f);
+		rc = wd_scan_add_model(r, m, &f, opts->policy);
 	wd_findings_release(&f);
 	wd_model_free(m);
 	return rc;
@@ -350,7 +354,7 @@ static wd_status scan_archive(wd_scan_result *r, const char *display, wd_archive
 			memcpy(copy, e->data, e->len);
 			copy[e->len] = '\0';
 			rc = wd_import_buffer(&m, wd_buf_cstr(&name), copy, e->len, &io, &companion, &err);
-			rc = review(r, wd_buf_cstr(&name), 0, rc, m, companion, &err);
+			rc = review(r, wd_buf_cstr(&name), 0, rc, m, companion, &err, opts);
 		}
 	}
 	wd_buf_release(&name);
@@ -380,7 +384,7 @@ static wd_status scan_file(wd_scan_result *r, const char *path, int named,
 		return rc;
 	}
 	rc = wd_import_file(&m, path, &opts->import, &companion, &err);
-	return review(r, path, named, rc, m, companion, &err);
+	return review(r, path, named, rc, m, companion, &err, opts);
 }
 
 /* ---- traversal --------------------------------------------------------------------------- */
