@@ -52,11 +52,19 @@ const char *wd_risk_impact_name(int i);
 wd_severity wd_risk_matrix(int likelihood, int impact);
 
 /*
- * Score finding f of model m. policy may be NULL (criticality unknown, no
- * loss estimate). All text is allocated in arena. WD_OK or WD_ENOMEM.
+ * Per-model scoring context: facts computed once per model (reachability
+ * from public entry points, data classes per app, egress, credential use),
+ * so scoring every finding stays linear. policy may be NULL (criticality
+ * unknown, no loss estimate). m must outlive the context.
  */
-wd_status wd_risk_assess(const wd_model *m, const wd_finding *f, const wd_policy *policy,
-                         wd_arena *arena, wd_risk *out);
+typedef struct wd_risk_ctx wd_risk_ctx;
+
+wd_status wd_risk_ctx_new(wd_risk_ctx **out, const wd_model *m, const wd_policy *policy);
+void wd_risk_ctx_free(wd_risk_ctx *cx);
+
+/* Score finding f of the context's model; all text is allocated in arena.
+ * WD_OK or WD_ENOMEM. */
+wd_status wd_risk_assess(wd_risk_ctx *cx, const wd_finding *f, wd_arena *arena, wd_risk *out);
 
 #ifdef __cplusplus
 }
