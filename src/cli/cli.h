@@ -14,6 +14,7 @@
 #define WD_EXIT_ERROR 2
 
 int cmd_scan(int argc, char **argv);
+int cmd_model(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
 

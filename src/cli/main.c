@@ -21,6 +21,7 @@ static void usage(FILE *f)
 	        "\n"
 	        "commands:\n"
 	        "  scan PATH...     review exports in files and folders\n"
+	        "  model PATH...    threat model and data-flow diagram of each app\n"
 	        "  rules            list the built-in rules\n"
 	        "  explain RULE     what a rule checks, why it matters, how to fix it\n"
 	        "\n"
@@ -70,6 +71,8 @@ int main(int argc, char **argv)
 	}
 	if (strcmp(argv[1], "scan") == 0)
 		return cmd_scan(argc - 1, argv + 1);
+	if (strcmp(argv[1], "model") == 0)
+		return cmd_model(argc - 1, argv + 1);
 	if (strcmp(argv[1], "explain") == 0)
 		return cmd_explain(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rules") == 0)
