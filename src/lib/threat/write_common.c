@@ -5,6 +5,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "threat/tm_internal.h"
 
@@ -343,7 +344,7 @@ void tm_node_caption(wd_buf *out, const wd_tm_element *e, const char *newline,
                      tm_escape_fn esc)
 {
 	put_esc(out, e->name, esc);
-	if (e->role && e->role[0] && strcmp(e->role, e->name) != 0) {
+	if (e->role && e->role[0] && strcasecmp(e->role, e->name) != 0) {
 		wd_buf_puts(out, newline);
 		put_esc(out, e->role, esc);
 	}

@@ -287,6 +287,7 @@ out:
 typedef struct field_row {
 	const char *name;
 	uint8_t cls;
+	int outside;         /* enters from outside the processes */
 	elist enters, goes;
 } field_row;
 
@@ -327,6 +328,7 @@ static void inventory(wd_buf *out, const wd_tm *tm)
 {
 	field_row *rows = NULL;
 	size_t nrows = 0, cap = 0, i, k;
+	int pass;
 	wd_hmap ix = WD_HMAP_INIT;
 	pairset incoming = {WD_HMAP_INIT, NULL, 0, 0}, listed = {WD_HMAP_INIT, NULL, 0, 0};
 	int oom = 0;
@@ -344,41 +346,47 @@ static void inventory(wd_buf *out, const wd_tm *tm)
 				oom = 1;
 		}
 	}
-	/* enters at: the receiver of a flow from outside the app's processes, or
-	 * a process that sends a field nothing sent it; goes to: non-processes */
-	for (i = 0; i < tm->nflows && !oom; i++) {
-		const wd_tm_flow *f = &tm->flows[i];
-		const wd_tm_element *from = &tm->elements[f->from], *to = &tm->elements[f->to];
-		for (k = 0; k < f->nfields && !oom; k++) {
-			uint8_t c = f->field_classes ? f->field_classes[k] : 0;
-			uint32_t r, at = WD_NONE;
-			int seen;
-			if (!sensitive_class(c))
-				continue;
-			r = row_of(&rows, &nrows, &cap, &ix, f->fields[k], c);
-			if (r == WD_NONE) {
-				oom = 1;
-				break;
-			}
-			if (from->kind != WD_TM_PROCESS && to->kind == WD_TM_PROCESS)
-				at = f->to;
-			else if (from->kind == WD_TM_PROCESS && !pair_has(&incoming, r, f->from))
-				at = f->from;
-			if (at != WD_NONE) {
-				seen = pair_add(&listed, r * 2, at);
-				if (seen < 0)
+	/* enters at: the receiver of a flow from outside the app's processes;
+	 * for data no such flow brings, a process that sends it although no
+	 * flow brought it there. goes to: the non-processes it flows to. */
+	for (pass = 0; pass < 2 && !oom; pass++) {
+		for (i = 0; i < tm->nflows && !oom; i++) {
+			const wd_tm_flow *f = &tm->flows[i];
+			const wd_tm_element *from = &tm->elements[f->from], *to = &tm->elements[f->to];
+			for (k = 0; k < f->nfields && !oom; k++) {
+				uint8_t c = f->field_classes ? f->field_classes[k] : 0;
+				uint32_t r, at = WD_NONE;
+				int seen;
+				if (!sensitive_class(c))
+					continue;
+				r = row_of(&rows, &nrows, &cap, &ix, f->fields[k], c);
+				if (r == WD_NONE) {
 					oom = 1;
-				else if (!seen)
-					elist_add(&rows[r].enters, at);
-			}
-			if (to->kind != WD_TM_PROCESS) {
-				seen = pair_add(&listed, r * 2 + 1, f->to);
-				if (seen < 0)
-					oom = 1;
-				else if (!seen)
-					elist_add(&rows[r].goes, f->to);
+					break;
+				}
+				if (pass == 0 && from->kind != WD_TM_PROCESS && to->kind == WD_TM_PROCESS)
+					at = f->to;
+				else if (pass == 1 && !rows[r].outside && from->kind == WD_TM_PROCESS &&
+				         !pair_has(&incoming, r, f->from))
+					at = f->from;
+				if (at != WD_NONE) {
+					seen = pair_add(&listed, r * 2, at);
+					if (seen < 0)
+						oom = 1;
+					else if (!seen)
+						elist_add(&rows[r].enters, at);
+				}
+				if (pass == 0 && to->kind != WD_TM_PROCESS) {
+					seen = pair_add(&listed, r * 2 + 1, f->to);
+					if (seen < 0)
+						oom = 1;
+					else if (!seen)
+						elist_add(&rows[r].goes, f->to);
+				}
 			}
 		}
+		for (i = 0; i < nrows && pass == 0; i++)
+			rows[i].outside = rows[i].enters.n > 0;
 	}
 	wd_buf_puts(out, "## Sensitive data inventory\n\n");
 	if (oom) {

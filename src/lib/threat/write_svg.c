@@ -5,26 +5,30 @@
  * The graph is built with cgraph calls straight from the wd_tm (never by
  * parsing DOT text, so no name can inject syntax): node and cluster names
  * are the stable ids, labels are set as plain (non-HTML) strings after
- * replacing invalid UTF-8 and control characters and doubling backslashes
- * (Graphviz expands \N, \G, \l... in labels); Graphviz escapes text for SVG
- * itself. Styling is tm_node_attrs / tm_edge_attrs, as in the DOT writer.
+ * replacing invalid UTF-8 and control characters, doubling backslashes and
+ * writing '&' as "&amp;" (gv_text); Graphviz escapes text for SVG itself.
+ * Styling is tm_node_attrs / tm_edge_attrs, as in the DOT writer.
  *
  * Above TM_SVG_FULL_ELEMENTS elements or TM_SVG_FULL_FLOWS flows a full dot
  * layout takes seconds to minutes (a 280-process app: 87 s), so the SVG
- * shows a levelled diagram instead: the
- * most telling processes (entry points, those with open threats, those that
- * talk to services and stores, code and AI) up to TM_SVG_KEEP_PROCESSES,
- * the rest collapsed into one "N more components" node per boundary; at most
- * TM_SVG_KEEP_OTHERS external entities and stores, the rest collapsed the
- * same way; parallel flows between the shown nodes merged. The graph label
- * says how many were collapsed; DOT, Mermaid, JSON and Markdown always hold
- * everything. Above TM_SVG_FAST_NODES drawn nodes, dot's crossing
- * minimisation and network simplex are capped (mclimit, nslimit), which
- * trades a few more crossings for a layout 4 to 10 times faster.
+ * shows a levelled diagram instead: the most telling processes (entry
+ * points, those with open threats, those that talk to services and stores,
+ * code and AI) up to TM_SVG_KEEP_PROCESSES, the rest collapsed into one
+ * "N more components" node per boundary; at most TM_SVG_KEEP_OTHERS
+ * external entities and stores, the rest collapsed the same way; parallel
+ * flows between the shown nodes merged. The graph label says how many were
+ * collapsed; DOT, Mermaid, JSON and Markdown always hold everything. Above
+ * TM_SVG_FAST_NODES drawn nodes, dot's crossing minimisation and network
+ * simplex are capped (mclimit, nslimit), which trades a few more crossings
+ * for a layout 4 to 10 times faster.
  *
  * Graphviz keeps global state and is not thread-safe: renders are
  * serialized by a mutex, and its messages are silenced (the library never
- * prints); its error text is returned in err instead.
+ * prints); its error text is returned in err instead. One Graphviz context
+ * serves the whole process: Graphviz 2.43's pango plugin keeps a pointer to
+ * the last font name, which gvFreeContext() frees, so a second context
+ * would read freed memory. Every graph, layout and rendered buffer is
+ * freed after each call.
  */
 #include <gvc.h>
 #include <pthread.h>
@@ -40,6 +44,7 @@
 #define TM_SVG_FAST_NODES 60     /* above this, fewer crossing-minimisation passes */
 
 static pthread_mutex_t gv_lock = PTHREAD_MUTEX_INITIALIZER;
+static GVC_t *gv_context;     /* under gv_lock; lives as long as the process */
 
 /* ---- the view: what is drawn ------------------------------------------------------- */
 
@@ -224,7 +229,8 @@ out:
 /* ---- cgraph ------------------------------------------------------------------------ */
 
 /* Label text for cgraph: clean UTF-8, no control characters, backslashes
- * doubled so that Graphviz shows them instead of expanding escapes. */
+ * doubled so that Graphviz shows them instead of expanding escapes (\N,
+ * \G, \l...), '&' as &amp; since Graphviz decodes HTML entities. */
 static void gv_text(wd_buf *out, const char *s, size_t len)
 {
 	wd_buf clean;
@@ -234,8 +240,11 @@ static void gv_text(wd_buf *out, const char *s, size_t len)
 	tm_put_clean(&clean, s, len);
 	for (i = 0; i < clean.len; i++) {
 		if (clean.data[i] == '\\')
-			wd_buf_putc(out, '\\');
-		wd_buf_putc(out, clean.data[i]);
+			wd_buf_puts(out, "\\\\");
+		else if (clean.data[i] == '&')
+			wd_buf_puts(out, "&amp;"); /* Graphviz decodes entities in labels */
+		else
+			wd_buf_putc(out, clean.data[i]);
 	}
 	if (wd_buf_failed(&clean))
 		out->failed = 1;
@@ -280,7 +289,9 @@ static wd_status render(const wd_tm *tm, const view *v, const int8_t *sev, wd_bu
 	nodes = calloc(v->nnodes + 1, sizeof(*nodes));
 	if (!sub || !nodes)
 		goto out;
-	gvc = gvContext();
+	if (!gv_context)
+		gv_context = gvContext();
+	gvc = gv_context;
 	if (!gvc)
 		goto out;
 	g = agopen("threat-model", Agdirected, NULL);
@@ -414,8 +425,6 @@ out:
 		gvFreeLayout(gvc, g);
 	if (g)
 		agclose(g);
-	if (gvc)
-		gvFreeContext(gvc);
 	free(sub);
 	free(nodes);
 	wd_buf_release(&label);
@@ -442,9 +451,13 @@ wd_status wd_tm_write_svg(const wd_tm *tm, wd_buf *out, wd_error *err)
 		return wd_error_set(err, rc, "out of memory rendering SVG");
 	}
 	pthread_mutex_lock(&gv_lock);
-	agseterr(AGMAX);
-	agseterrf(quiet);
-	rc = render(tm, &v, sev, out, err);
+	{
+		agerrlevel_t level = agseterr(AGMAX);
+		agusererrf prev = agseterrf(quiet);
+		rc = render(tm, &v, sev, out, err);
+		agseterrf(prev);
+		agseterr(level);
+	}
 	pthread_mutex_unlock(&gv_lock);
 	view_release(&v);
 	free(sev);
