@@ -22,7 +22,8 @@ bytes=$(wc -c <"$tmp/big.json")
 best() { # command...: best wall time in seconds over $rounds runs, output to /dev/null
   local b="" t
   for _ in $(seq "$rounds"); do
-    t=$( { /usr/bin/time -f '%e' "$@" >/dev/null 2>/dev/null || true; } 2>&1 | tail -1 )
+    /usr/bin/time -o "$tmp/time" -f '%e' "$@" >/dev/null 2>&1 || true
+    t=$(tail -1 "$tmp/time")
     if [ -z "$b" ] || awk "BEGIN{exit !($t < $b)}"; then b=$t; fi
   done
   echo "$b"
