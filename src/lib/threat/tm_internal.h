@@ -62,6 +62,21 @@ void tm_put_clean(wd_buf *out, const char *s, size_t len);
 
 /* ---- diagram style, shared by the DOT and SVG writers ------------------------------- */
 
+/*
+ * Edge labels: Graphviz lays out labelled edges as extra nodes, which reads
+ * best but costs up to ten times the time; above these sizes diagrams use
+ * xlabels, placed after layout. Graphviz 2.43 corrupts memory laying out
+ * labelled edges in clusters of cyclic graphs unless newrank is set, so
+ * every diagram sets newrank=true.
+ */
+#define TM_LABEL_MAX_NODES 50
+#define TM_LABEL_MAX_EDGES 100
+
+static inline const char *tm_edge_label_attr(size_t nodes, size_t edges)
+{
+	return nodes <= TM_LABEL_MAX_NODES && edges <= TM_LABEL_MAX_EDGES ? "label" : "xlabel";
+}
+
 /* Graphviz attributes with fixed values (never input-derived). */
 typedef struct tm_attrs {
 	const char *name[12];

@@ -8,8 +8,8 @@
  * thick, untrusted ones bold orange, error paths dotted; elements with open
  * threats are filled by their highest severity. Node and cluster names are
  * the stable ids ([a-z0-9-], quoted); every label goes through
- * wd_escape_dot. Edge labels are xlabels: Graphviz 2.43 corrupts memory
- * laying out labelled edges across clusters in cyclic graphs.
+ * wd_escape_dot. Edge labels are labels for small diagrams and xlabels for
+ * big ones, with newrank=true (tm_edge_label_attr).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -43,6 +43,7 @@ void wd_tm_write_dot(const wd_tm *tm, wd_buf *out)
 	uint32_t *off = calloc(tm->nboundaries + 2, sizeof(uint32_t));
 	uint32_t *members = malloc((tm->nelements + 1) * sizeof(uint32_t));
 	size_t i, j;
+	const char *label;
 
 	if (!sev || !off || !members) {
 		out->failed = 1;
@@ -69,7 +70,7 @@ void wd_tm_write_dot(const wd_tm *tm, wd_buf *out)
 
 	wd_buf_puts(out, "digraph \"threat-model\" {\n"
 	                 "  graph [rankdir=LR, fontname=\"Helvetica\", fontsize=12, labelloc=t, "
-	                 "forcelabels=true, nodesep=0.35, ranksep=0.7, label=\"");
+	                 "forcelabels=true, newrank=true, nodesep=0.35, ranksep=0.7, label=\"");
 	wd_escape_dot(out, "Data-flow diagram: ", 19);
 	wd_escape_dot(out, tm->app_name, strlen(tm->app_name));
 	wd_buf_puts(out, " (");
@@ -93,14 +94,15 @@ void wd_tm_write_dot(const wd_tm *tm, wd_buf *out)
 			node(out, &tm->elements[members[j]], sev[members[j]], "    ");
 		wd_buf_puts(out, "  }\n");
 	}
+	label = tm_edge_label_attr(tm->nelements, tm->nflows);
 	for (i = 0; i < tm->nflows; i++) {
 		const wd_tm_flow *f = &tm->flows[i];
 		tm_attrs a;
 		if (f->from >= tm->nelements || f->to >= tm->nelements)
 			continue;
 		tm_edge_attrs(f, &a);
-		wd_buf_printf(out, "  \"%s\" -> \"%s\" [xlabel=\"", tm->elements[f->from].id,
-		              tm->elements[f->to].id);
+		wd_buf_printf(out, "  \"%s\" -> \"%s\" [%s=\"", tm->elements[f->from].id,
+		              tm->elements[f->to].id, label);
 		tm_flow_caption(out, f, 3, wd_escape_dot);
 		wd_buf_putc(out, '"');
 		attrs(out, &a);

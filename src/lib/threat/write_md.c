@@ -25,6 +25,16 @@ static void md(wd_buf *out, const char *s)
 		wd_escape_md(out, s, strlen(s));
 }
 
+/* The text, or "-" for none (written as is: escaped, a lone '-' comes out
+ * as "&#45;"). */
+static void md_or_dash(wd_buf *out, const char *s)
+{
+	if (s && *s)
+		md(out, s);
+	else
+		wd_buf_putc(out, '-');
+}
+
 static void md_name(wd_buf *out, const wd_tm *tm, uint32_t e)
 {
 	if (e < tm->nelements)
@@ -446,11 +456,11 @@ static void threats(wd_buf *out, const wd_tm *tm)
 		wd_buf_puts(out, " | ");
 		md(out, t->lcnc);
 		wd_buf_puts(out, " | ");
-		md(out, t->linddun ? t->linddun : "-");
+		md_or_dash(out, t->linddun);
 		wd_buf_printf(out, " | %s | ", wd_severity_name(t->severity));
 		status_text(out, t);
 		wd_buf_puts(out, " | ");
-		md(out, t->owner ? t->owner : "-");
+		md_or_dash(out, t->owner);
 		wd_buf_puts(out, " | ");
 		if (t->review_by >= 0) {
 			tm_date(t->review_by, d);
@@ -620,11 +630,11 @@ static void issues(wd_buf *out, const wd_tm *tm)
 		wd_buf_puts(out, "| ");
 		md(out, x->kind);
 		wd_buf_puts(out, " | ");
-		md(out, x->threat_id ? x->threat_id : "-");
+		md_or_dash(out, x->threat_id);
 		wd_buf_puts(out, " | ");
 		md(out, x->message);
 		wd_buf_puts(out, " | ");
-		md(out, x->source ? x->source : "-");
+		md_or_dash(out, x->source);
 		wd_buf_puts(out, " |\n");
 	}
 }

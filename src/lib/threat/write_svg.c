@@ -7,7 +7,8 @@
  * are the stable ids, labels are set as plain (non-HTML) strings after
  * replacing invalid UTF-8 and control characters, doubling backslashes and
  * writing '&' as "&amp;" (gv_text); Graphviz escapes text for SVG itself.
- * Styling is tm_node_attrs / tm_edge_attrs, as in the DOT writer.
+ * Styling is tm_node_attrs / tm_edge_attrs and edge labels follow
+ * tm_edge_label_attr, as in the DOT writer.
  *
  * Above TM_SVG_FULL_ELEMENTS elements or TM_SVG_FULL_FLOWS flows a full dot
  * layout takes seconds to minutes (a 280-process app: 87 s), so the SVG
@@ -302,6 +303,7 @@ static wd_status render(const wd_tm *tm, const view *v, const int8_t *sev, wd_bu
 	set(g, "fontsize", "12");
 	set(g, "labelloc", "t");
 	set(g, "forcelabels", "true");
+	set(g, "newrank", "true");
 	set(g, "nodesep", "0.35");
 	set(g, "ranksep", "0.7");
 	if (v->nnodes > TM_SVG_FAST_NODES) {
@@ -401,7 +403,7 @@ static wd_status render(const wd_tm *tm, const view *v, const int8_t *sev, wd_bu
 		}
 		if (wd_buf_failed(&label))
 			goto out;
-		set(e, "xlabel", wd_buf_cstr(&label));
+		set(e, tm_edge_label_attr(v->nnodes, v->nedges), wd_buf_cstr(&label));
 		set(e, "fontname", "Helvetica");
 		set(e, "fontsize", "8");
 		set_attrs(e, &a);
