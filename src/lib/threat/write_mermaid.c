@@ -5,8 +5,9 @@
  * One `subgraph` per trust boundary, dashed; id[...] external entity,
  * id((...)) process, id[(...)] store; untrusted flows are thick (==>),
  * error and expression-only flows dotted (-.->), sensitive flows red
- * (linkStyle); classes mark entry points, public entries, disabled
- * components and open threats by severity. Mermaid ids are the stable ids
+ * (linkStyle); classes mark entry points, public entries, elements that
+ * handle sensitive data (red text), disabled components and open threats
+ * by severity. Mermaid ids are the stable ids
  * with '-' turned into '_' ([a-z0-9_], never a keyword since each starts
  * with a kind prefix); every label is quoted and goes through
  * wd_escape_mermaid.
@@ -68,6 +69,12 @@ static int is_disabled(const wd_tm_element *e, int s)
 {
 	(void)s;
 	return (e->flags & WD_TME_DISABLED) != 0;
+}
+
+static int is_sensitive(const wd_tm_element *e, int s)
+{
+	(void)s;
+	return (e->flags & WD_TME_SENSITIVE) != 0;
 }
 
 static int is_high(const wd_tm_element *e, int s)
@@ -161,11 +168,13 @@ void wd_tm_write_mermaid(const wd_tm *tm, wd_buf *out)
 	wd_buf_puts(out, "  classDef entry stroke-width:3px\n"
 	                 "  classDef public stroke:#e69138,stroke-width:3px\n"
 	                 "  classDef disabled stroke-dasharray:3 3,color:#888888\n"
+	                 "  classDef sensitive color:#990000\n"
 	                 "  classDef threatHigh fill:#f4cccc,stroke:#cc0000\n"
 	                 "  classDef threatMedium fill:#fff2cc,stroke:#b8860b\n"
 	                 "  classDef threatLow fill:#e8f0fe\n");
 	class_line(out, tm, sev, "entry", is_entry);
 	class_line(out, tm, sev, "public", is_public);
+	class_line(out, tm, sev, "sensitive", is_sensitive);
 	class_line(out, tm, sev, "disabled", is_disabled);
 	class_line(out, tm, sev, "threatHigh", is_high);
 	class_line(out, tm, sev, "threatMedium", is_medium);
