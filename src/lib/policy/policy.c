@@ -94,7 +94,7 @@ void *pol_zalloc(pol_load *l, size_t n, size_t size)
 {
 	if (n && size > SIZE_MAX / n)
 		return NULL;
-	return wd_arena_zalloc(&l->arena, n * size ? n * size : 1);
+	return wd_arena_zalloc(&l->arena, n && size ? n * size : 1);
 }
 
 static const char *source_fmt(pol_load *l, const wd_yaml_node *n, int col)
@@ -566,9 +566,12 @@ wd_status pol_check_version(pol_load *l, const wd_yaml_node *root, const char *w
 		return pol_fail(l, root, "%s must be a mapping (starting with 'version: 1'), not %s", what,
 		            root && root->type == WD_YAML_NULL ? "empty"
 		                                               : wd_yaml_type_name(root));
-	rc = wd_yaml_get_int(root, "version", 1, 1, &v, l->err);
+	rc = wd_yaml_get_int(root, "version", 0, INT32_MAX, &v, l->err);
 	if (rc == WD_ENOTFOUND)
 		return pol_fail(l, root, "%s has no 'version' (write 'version: 1' first)", what);
+	if (rc == WD_OK && v != 1)
+		return pol_fail(l, wd_yaml_get(root, "version"),
+		                "unsupported version %lld (this warden reads version 1)", (long long)v);
 	return rc;
 }
 
@@ -667,7 +670,7 @@ static wd_status read_group_block(pol_load *l, pol_file *f, const wd_yaml_node *
 	                                    "approved", "ignore", NULL};
 	const wd_yaml_node *x;
 	pol_pats tmp;
-	int g;
+	int g = GROUP_NONE;
 	size_t i;
 	wd_status rc;
 

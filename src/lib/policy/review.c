@@ -138,6 +138,13 @@ static int is_ai(const wd_component *c)
 	              wd_str_eq_c(e->category, "ai")));
 }
 
+/* An AI service that receives data (a model or hosted agent), not the
+ * platform's own agent or chain node, whose model is attached to it. */
+static int is_ai_service(const wd_component *c)
+{
+	return is_ai(c) && c->connector->dest != WD_DEST_NONE;
+}
+
 static int is_external(const wd_component *c)
 {
 	const wd_catalog_entry *e = c->connector;
@@ -163,17 +170,21 @@ static wd_platform comp_platform(const wd_model *m, const wd_component *c)
 	return app_platform(m, c->app);
 }
 
-/* The group a file gives c, GROUP_NONE when c does not count there. */
+/*
+ * The group a file gives c, GROUP_NONE when c does not count there. Only
+ * connectors are grouped; any component can be blocked (role:shell blocks a
+ * command node, which is no connector).
+ */
 static int file_group(const pol_file *f, const wd_model *m, const wd_component *c,
                       const pol_pat **why)
 {
 	const pol_pat *best = NULL;
-	int g, bg = GROUP_NONE, d;
+	int g, bg = GROUP_NONE, d, conn = is_connector(c);
 
 	*why = NULL;
 	if (pol_pats_first(&f->ignore, m, c))
 		return GROUP_NONE;
-	for (g = 0; g < NGROUPS; g++) {
+	for (g = conn ? 0 : GROUP_BLOCKED; g < NGROUPS; g++) {
 		const pol_pat *pt = pol_pats_best(&f->groups[g], m, c);
 		if (pt && (!best || pt->score >= best->score)) {
 			best = pt;
@@ -184,15 +195,10 @@ static int file_group(const pol_file *f, const wd_model *m, const wd_component *
 		*why = best;
 		return bg;
 	}
-	if (!is_connector(c))
+	if (!conn)
 		return GROUP_NONE;
 	d = f->plat_default[comp_platform(m, c)];
 	return d != GROUP_NONE ? d : f->default_group;
-}
-
-static const char *group_label(int g)
-{
-	return g == GROUP_BUSINESS ? "business" : g == GROUP_NON_BUSINESS ? "non-business" : "blocked";
 }
 
 static wd_status check_connectors(rv *x)
@@ -580,12 +586,60 @@ static const char *class_words(int cls)
 	}
 }
 
+/* Reach of each trigger, computed when first asked (trigger index -> bytes). */
+typedef struct reach_cache {
+	uint8_t **of;
+	uint8_t *start;
+} reach_cache;
+
+/*
+ * Whether the data at src may have come from the same service as target:
+ * a trigger of target's service reaches src. A Telegram bot answering the
+ * user who wrote to it sends that user's name back where it came from,
+ * which the policy does not forbid.
+ */
+static wd_status echoes_source(const wd_model *m, reach_cache *rc_, uint32_t target, uint32_t src,
+                               int *out)
+{
+	const wd_component *c = &m->comps[target];
+	const wd_app *a;
+	size_t j;
+	wd_status rc;
+
+	*out = 0;
+	if (!c->connector || c->app == WD_NONE)
+		return WD_OK;
+	a = &m->apps[c->app];
+	for (j = a->comp_first; j < a->comp_first + a->comp_count && j < m->ncomps; j++) {
+		const wd_component *t = &m->comps[j];
+		if ((t->kind != WD_KIND_TRIGGER && t->kind != WD_KIND_ENTRY) || !active(t) ||
+		    !t->connector || !wd_str_eq(t->connector->service, c->connector->service))
+			continue;
+		if (!rc_->of[j]) {
+			rc_->of[j] = calloc(m->ncomps, 1);
+			if (!rc_->of[j])
+				return WD_ENOMEM;
+			memset(rc_->start, 0, m->ncomps);
+			rc_->start[j] = 1;
+			rc = wd_model_reach(m, rc_->start, rc_->of[j]);
+			if (rc != WD_OK)
+				return rc;
+		}
+		if (rc_->of[j][src]) {
+			*out = 1;
+			return WD_OK;
+		}
+	}
+	return WD_OK;
+}
+
 static wd_status check_data(rv *x)
 {
 	const wd_policy *p = x->p;
 	const wd_model *m = x->m;
 	uint8_t *start = NULL;
 	uint32_t *label = NULL, *field_of = NULL;
+	reach_cache cache = {NULL, NULL};
 	size_t i, fi;
 	int cls;
 	wd_status rc = WD_OK;
@@ -595,7 +649,9 @@ static wd_status check_data(rv *x)
 	start = malloc(m->ncomps);
 	label = malloc(m->ncomps * sizeof(*label));
 	field_of = malloc(m->ncomps * sizeof(*field_of));
-	if (!start || !label || !field_of) {
+	cache.of = calloc(m->ncomps, sizeof(*cache.of));
+	cache.start = malloc(m->ncomps);
+	if (!start || !label || !field_of || !cache.of || !cache.start) {
 		rc = WD_ENOMEM;
 		goto out;
 	}
@@ -620,6 +676,16 @@ static wd_status check_data(rv *x)
 		if (!any)
 			continue;
 		rc = wd_model_reach_label(m, start, label);
+		/* what reaches an agent or chain reaches the model attached to it
+		 * (AI edges point from the model to the agent) */
+		for (i = 0; i < m->nedges && rc == WD_OK; i++) {
+			const wd_edge *e = &m->edges[i];
+			if (e->kind == WD_EDGE_AI && !wd_str_eq_c(e->label, "ai_tool") &&
+			    e->from < m->ncomps && e->to < m->ncomps && label[e->to] && !label[e->from] &&
+			    m->comps[e->from].connector &&
+			    m->comps[e->from].connector->dest != WD_DEST_NONE)
+				label[e->from] = label[e->to];
+		}
 		for (i = 0; i < m->ncomps && rc == WD_OK; i++) {
 			const wd_component *c = &m->comps[i];
 			const wd_field *fl;
@@ -631,12 +697,19 @@ static wd_status check_data(rv *x)
 			if (!label[i] || !active(c) || c->app == WD_NONE || c->kind == WD_KIND_TRIGGER ||
 			    c->kind == WD_KIND_ENTRY)
 				continue;
+			src = label[i] - 1;
+			if (src != i) {
+				int echo = 0;
+				rc = echoes_source(m, &cache, (uint32_t)i, src, &echo);
+				if (rc != WD_OK || echo)
+					continue;
+			}
 			for (fi = 0; fi < p->nfiles && !target; fi++) {
 				const pol_data *d = &p->files[fi]->data[cls];
 				if (!d->present || pol_pats_first(&d->allow, m, c))
 					continue;
 				vf = p->files[fi];
-				if ((d->deny & DENY_AI) && is_ai(c)) {
+				if ((d->deny & DENY_AI) && is_ai_service(c)) {
 					target = "ai";
 					why = "an AI service the policy does not list for it";
 				} else if ((d->deny & DENY_NON_BUSINESS) &&
@@ -650,7 +723,6 @@ static wd_status check_data(rv *x)
 			}
 			if (!target)
 				continue;
-			src = label[i] - 1;
 			fl = &m->fields[field_of[src] - 1];
 			snprintf(key, sizeof(key), "%s:%s", wd_class_name((wd_class)cls), target);
 			{
@@ -674,6 +746,11 @@ static wd_status check_data(rv *x)
 		}
 	}
 out:
+	if (cache.of)
+		for (i = 0; i < m->ncomps; i++)
+			free(cache.of[i]);
+	free(cache.of);
+	free(cache.start);
 	free(start);
 	free(label);
 	free(field_of);
