@@ -1442,6 +1442,16 @@ static wd_status add_doc(wd_policy *p, int kind, const char *name, wd_yaml_doc *
 	return rc;
 }
 
+/* A file over the size limit has no better position than its start. */
+static wd_status at_start(wd_status rc, wd_error *err)
+{
+	if (rc == WD_ELIMIT && err && !err->line) {
+		err->line = 1;
+		err->column = 1;
+	}
+	return rc;
+}
+
 static wd_status add_text(wd_policy *p, int kind, const char *name, const char *data, size_t len,
                           wd_error *err)
 {
@@ -1453,7 +1463,7 @@ static wd_status add_text(wd_policy *p, int kind, const char *name, const char *
 		return wd_error_set(err, WD_EINVAL, "no policy or no data");
 	rc = wd_yaml_load(&doc, name ? name : "", data ? data : "", len, NULL, err);
 	if (rc != WD_OK)
-		return rc;
+		return at_start(rc, err);
 	return add_doc(p, kind, name, doc, err);
 }
 
@@ -1467,7 +1477,7 @@ static wd_status add_path(wd_policy *p, int kind, const char *path, wd_error *er
 		return wd_error_set(err, WD_EINVAL, "no policy or no path");
 	rc = wd_yaml_load_file(&doc, path, NULL, err);
 	if (rc != WD_OK)
-		return rc;
+		return at_start(rc, err);
 	return add_doc(p, kind, path, doc, err);
 }
 
