@@ -55,9 +55,11 @@ static const char n8n_json[] =
 	NODE("m", "Model", "@n8n/n8n-nodes-langchain.lmChatOpenAi", "")
 	"],\"connections\":{"
 	"\"Apply\":{\"main\":[[{\"node\":\"Post\",\"type\":\"main\",\"index\":0},"
-	"{\"node\":\"Tweet\",\"type\":\"main\",\"index\":0},{\"node\":\"Agent\",\"type\":\"main\",\"index\":0},"
+	"{\"node\":\"Tweet\",\"type\":\"main\",\"index\":0},"
+	"{\"node\":\"Agent\",\"type\":\"main\",\"index\":0},"
 	"{\"node\":\"Fetch\",\"type\":\"main\",\"index\":0}]]},"
-	"\"Model\":{\"ai_languageModel\":[[{\"node\":\"Agent\",\"type\":\"ai_languageModel\",\"index\":0}]]}"
+	"\"Model\":{\"ai_languageModel\":"
+	"[[{\"node\":\"Agent\",\"type\":\"ai_languageModel\",\"index\":0}]]}"
 	"},\"settings\":{\"callerPolicy\":\"workflowsFromAList\",\"executionTimeout\":9000}}";
 
 static const char pa_json[] =

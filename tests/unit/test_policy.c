@@ -21,7 +21,7 @@
 #include "warden/policy.h"
 #include "warden/yaml.h"
 
-/* ---- helpers ------------------------------------------------------------------------ */
+/* ---- helpers ------------------------------------------------------------------------- */
 
 #define WF_NAMED(name, nodes, conns, settings)                                               \
 	"{\"name\":\"" name "\",\"id\":\"W1\",\"active\":true,\"nodes\":[" nodes                 \
@@ -136,7 +136,7 @@ static int hits(const char *yaml, const char *path, const char *json, const char
 	return n;
 }
 
-/* ---- loading ------------------------------------------------------------------------ */
+/* ---- loading ------------------------------------------------------------------------- */
 
 static void test_examples_load(void **state)
 {
@@ -434,7 +434,7 @@ static void test_no_partial_application(void **state)
 	wd_policy_free(p);
 }
 
-/* ---- several files ------------------------------------------------------------------ */
+/* ---- several files ------------------------------------------------------------------- */
 
 static void test_combine_strictly(void **state)
 {
@@ -496,7 +496,7 @@ static void test_combine_strictly(void **state)
 	wd_model_free(m);
 }
 
-/* ---- globs ---------------------------------------------------------------------------- */
+/* ---- globs --------------------------------------------------------------------------- */
 
 typedef struct glob_case {
 	const char *pattern, *text;
@@ -594,7 +594,7 @@ static void test_glob(void **state)
 	assert_false(wd_policy_match_path("Finance/**", "finance/a.json"));
 }
 
-/* ---- environments and rule switches --------------------------------------------------- */
+/* ---- environments and rule switches -------------------------------------------------- */
 
 static void test_environments_and_scopes(void **state)
 {
@@ -674,7 +674,7 @@ static void test_environments_and_scopes(void **state)
 	wd_policy_free(p);
 }
 
-/* ---- the checks ------------------------------------------------------------------------- */
+/* ---- the checks ---------------------------------------------------------------------- */
 
 #define GROUPS                                                                               \
 	"version: 1\nconnectors:\n  business: [Slack, PostgreSQL]\n"                              \
@@ -978,7 +978,7 @@ static void test_fingerprints(void **state)
 	wd_policy_free(p);
 }
 
-/* ---- owners, criticality, loss ---------------------------------------------------------- */
+/* ---- owners, criticality, loss ------------------------------------------------------- */
 
 static void test_owners(void **state)
 {
@@ -1106,7 +1106,7 @@ static void test_suppression_match(void **state)
 	assert_false(wd_suppression_match(NULL, "ab", "WD-X", "A", "1", "a.json", NULL, NULL));
 }
 
-/* ---- the shipped texts ------------------------------------------------------------------ */
+/* ---- the shipped texts --------------------------------------------------------------- */
 
 static void test_default_policy(void **state)
 {

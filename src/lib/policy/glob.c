@@ -111,6 +111,57 @@ static void closure(const tok *t, size_t n, unsigned char *at)
 			at[i + 1] = 1;
 }
 
+/* Does text contain needle (ASCII case folded when ci)? */
+static int contains(const unsigned char *text, size_t len, const unsigned char *needle, size_t n,
+                    int ci)
+{
+	size_t i;
+
+	if (n > len)
+		return 0;
+	for (i = 0; i + n <= len; i++)
+		if ((text[i] == needle[0] || (ci && lower(text[i]) == lower(needle[0]))) &&
+		    bytes_eq(text + i, needle, n, ci))
+			return 1;
+	return 0;
+}
+
+/*
+ * A quick reject: every literal run of the pattern must occur in the text.
+ * The longest run is looked for (the '/' of a "**" + "/" token is not
+ * literal: that token may match nothing).
+ */
+static int literal_missing(const unsigned char *p, size_t plen, const unsigned char *x,
+                           size_t len, int ci)
+{
+	size_t i = 0, best = 0, best_off = 0;
+
+	while (i < plen) {
+		size_t start, j;
+		if (p[i] == '*') {
+			j = i;
+			while (j < plen && p[j] == '*')
+				j++;
+			if (j - i > 1 && j < plen && p[j] == '/')
+				j++;
+			i = j;
+			continue;
+		}
+		if (p[i] == '?') {
+			i++;
+			continue;
+		}
+		start = i;
+		while (i < plen && p[i] != '*' && p[i] != '?')
+			i++;
+		if (i - start > best) {
+			best = i - start;
+			best_off = start;
+		}
+	}
+	return best >= 2 && !contains(x, len, p + best_off, best, ci);
+}
+
 int wd_glob_match(const char *pattern, const char *s, size_t len, int ci)
 {
 	const unsigned char *p = (const unsigned char *)pattern;
@@ -128,6 +179,8 @@ int wd_glob_match(const char *pattern, const char *s, size_t len, int ci)
 	if (!memchr(p, '*', plen) && !memchr(p, '?', plen))
 		return plen == len && bytes_eq(p, x, len, ci);
 
+	if (literal_missing(p, plen, x, len, ci))
+		return 0;
 	ntok = tokenise(p, plen, stack_toks, STACK_TOKENS);
 	if (ntok > STACK_TOKENS) {
 		toks = malloc(ntok * sizeof(*toks));

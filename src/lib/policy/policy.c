@@ -29,7 +29,7 @@ extern const size_t wd_policy_default_data_len;
 
 #define DEFAULT_NAME "default.yaml"
 
-/* ---- lifecycle ------------------------------------------------------------------ */
+/* ---- lifecycle ----------------------------------------------------------------------- */
 
 wd_status wd_policy_new(wd_policy **out)
 {
@@ -72,7 +72,7 @@ int wd_policy_has_owners(const wd_policy *p)
 	return p && p->has_owners;
 }
 
-/* ---- small helpers ---------------------------------------------------------------- */
+/* ---- small helpers ------------------------------------------------------------------- */
 
 wd_status pol_fail(pol_load *l, const wd_yaml_node *n, const char *fmt, ...)
 {
@@ -194,8 +194,8 @@ static wd_status severity_of(pol_load *l, const wd_yaml_node *n, int *out)
 		return rc;
 	*out = wd_severity_parse(s);
 	if (*out < 0)
-		return pol_fail(l, n, "unknown severity '%s' (expected info, low, medium, high or critical)",
-		            s);
+		return pol_fail(l, n,
+		                "unknown severity '%s' (expected info, low, medium, high or critical)", s);
 	return WD_OK;
 }
 
@@ -238,7 +238,7 @@ wd_status pol_read_globs(pol_load *l, const wd_yaml_node *v, const char *what, p
 	return WD_OK;
 }
 
-/* ---- connector patterns ---------------------------------------------------------------- */
+/* ---- connector patterns -------------------------------------------------------------- */
 
 static const struct {
 	const char *name;
@@ -457,7 +457,8 @@ int wd_policy_match_path(const char *pattern, const char *path)
 	if (wd_glob_match(pattern[0] == '/' && path[0] != '/' ? pattern + 1 : pattern, path,
 	                  strlen(path), 0))
 		return 1;
-	if (pattern[0] == '/')
+	/* a pattern starting with "**" already matches after any '/' */
+	if (pattern[0] == '/' || (pattern[0] == '*' && pattern[1] == '*'))
 		return 0;
 	for (s = strchr(path, '/'); s; s = strchr(s + 1, '/'))
 		if (wd_glob_match(pattern, s + 1, strlen(s + 1), 0))
@@ -475,7 +476,7 @@ int pol_globs_match_path(const pol_globs *g, const char *path)
 	return 0;
 }
 
-/* ---- selectors --------------------------------------------------------------------- */
+/* ---- selectors ----------------------------------------------------------------------- */
 
 wd_status pol_read_platforms(pol_load *l, const wd_yaml_node *v, uint32_t *mask)
 {
@@ -575,7 +576,7 @@ wd_status pol_check_version(pol_load *l, const wd_yaml_node *root, const char *w
 	return rc;
 }
 
-/* ---- parsing one policy file -------------------------------------------------------- */
+/* ---- parsing one policy file --------------------------------------------------------- */
 
 static wd_status read_environments(pol_load *l, const wd_yaml_node *v, pol_env **out,
                                    size_t *n)
@@ -712,7 +713,8 @@ static wd_status read_group_block(pol_load *l, pol_file *f, const wd_yaml_node *
 	if (!x || x->type == WD_YAML_NULL)
 		return WD_OK;
 	if (x->type != WD_YAML_MAP)
-		return pol_fail(l, x, "'platforms' must be a mapping of platform names to connector groups");
+		return pol_fail(l, x,
+		                "'platforms' must be a mapping of platform names to connector groups");
 	for (i = 0; i < x->n; i++) {
 		const char *name;
 		wd_platform p;
@@ -790,7 +792,7 @@ static wd_status read_endpoints(pol_load *l, pol_file *f, const wd_yaml_node *v)
 	return WD_OK;
 }
 
-/* ---- settings ---------------------------------------------------------------------------- */
+/* ---- settings ------------------------------------------------------------------------ */
 
 typedef struct set_def {
 	wd_platform platform;
@@ -948,7 +950,7 @@ static wd_status read_settings(pol_load *l, pol_file *f, const wd_yaml_node *v)
 	return WD_OK;
 }
 
-/* ---- data classes ---------------------------------------------------------------------------- */
+/* ---- data classes -------------------------------------------------------------------- */
 
 static int class_parse(const char *s)
 {
@@ -1008,8 +1010,8 @@ static wd_status read_data(pol_load *l, pol_file *f, const wd_yaml_node *v)
 				            deny.v[j]);
 		}
 		if (!d->deny)
-			return pol_fail(l, v->items[i], "data class '%s' needs 'deny' (non_business, external, ai)",
-			            cname);
+			return pol_fail(l, v->items[i],
+			                "data class '%s' needs 'deny' (non_business, external, ai)", cname);
 		d->present = 1;
 		d->source = pol_source(l, v->keys[i]);
 		if (!d->source)
@@ -1018,7 +1020,7 @@ static wd_status read_data(pol_load *l, pol_file *f, const wd_yaml_node *v)
 	return WD_OK;
 }
 
-/* ---- rules -------------------------------------------------------------------------------- */
+/* ---- rules --------------------------------------------------------------------------- */
 
 /* A rule id or a glob over rule ids; returns the canonical id for exact ones. */
 wd_status pol_rule_pattern(pol_load *l, const wd_yaml_node *n, const char **out)
@@ -1139,7 +1141,7 @@ static wd_status read_rules(pol_load *l, pol_file *f, const wd_yaml_node *v, con
 	return WD_OK;
 }
 
-/* ---- criticality and loss ----------------------------------------------------------------- */
+/* ---- criticality and loss ------------------------------------------------------------ */
 
 static wd_status read_crit(pol_load *l, pol_file *f, const wd_yaml_node *v)
 {
@@ -1280,7 +1282,7 @@ static wd_status read_loss(pol_load *l, pol_file *f, const wd_yaml_node *v)
 	return WD_OK;
 }
 
-/* ---- one file, validated, then committed ----------------------------------------------------- */
+/* ---- one file, validated, then committed --------------------------------------------- */
 
 typedef struct parsed {
 	pol_file *file;
@@ -1520,7 +1522,7 @@ wd_status wd_policy_add_suppressions_buffer(wd_policy *p, const char *name, cons
 	return add_text(p, KIND_SUPPRESSIONS, name, data, len, err);
 }
 
-/* ---- questions -------------------------------------------------------------------------------- */
+/* ---- questions ----------------------------------------------------------------------- */
 
 const char *wd_policy_environment(const wd_policy *p, const wd_model *m, uint32_t app)
 {

@@ -311,7 +311,7 @@ out:
 	return rc;
 }
 
-/* ---- endpoints ------------------------------------------------------------------------------- */
+/* ---- endpoints ----------------------------------------------------------------------- */
 
 static int default_port(wd_str scheme)
 {
@@ -328,7 +328,8 @@ static int default_port(wd_str scheme)
 	size_t i;
 
 	for (i = 0; i < sizeof(ports) / sizeof(*ports); i++)
-		if (scheme.len == strlen(ports[i].s) && strncasecmp(scheme.ptr, ports[i].s, scheme.len) == 0)
+		if (scheme.len == strlen(ports[i].s) &&
+		    strncasecmp(scheme.ptr, ports[i].s, scheme.len) == 0)
 			return ports[i].port;
 	return -1;
 }
@@ -449,7 +450,7 @@ static wd_status check_endpoints(rv *x)
 	return rc;
 }
 
-/* ---- required settings ---------------------------------------------------------------------- */
+/* ---- required settings --------------------------------------------------------------- */
 
 static wd_loc settings_loc(const wd_app *a)
 {
@@ -573,7 +574,7 @@ static wd_status check_settings(rv *x)
 	return rc;
 }
 
-/* ---- data classes ---------------------------------------------------------------------------- */
+/* ---- data classes -------------------------------------------------------------------- */
 
 static const char *class_words(int cls)
 {
@@ -757,7 +758,7 @@ out:
 	return rc;
 }
 
-/* ---- the review ------------------------------------------------------------------------------ */
+/* ---- the review ---------------------------------------------------------------------- */
 
 wd_status wd_policy_review(const wd_policy *p, const wd_model *m, wd_findings *f)
 {
