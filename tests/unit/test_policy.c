@@ -952,6 +952,31 @@ static void test_data_classes(void **state)
 	assert_int_equal(hits("version: 1\ndata:\n  financial: {deny: [external]}\n", "a.json", to_tweet,
 	                      "WD-POL-007"),
 	                 0);
+	/* a bot answering on the service the data came from is no disclosure; the same
+	 * personal data posted elsewhere is */
+	{
+		const char *bot = WF(
+			NODE("t", "On message", "n8n-nodes-base.telegramTrigger", "\"updates\":[\"message\"]") ","
+			NODE("s", "Greeting", "n8n-nodes-base.set",
+			     "\"assignments\":{\"assignments\":[{\"name\":\"first_name\",\"value\":"
+			     "\"={{ $json.message.from.first_name }}\",\"type\":\"string\"}]}") ","
+			NODE("r", "Reply", "n8n-nodes-base.telegram", "\"text\":\"={{ $json.first_name }}\"") ","
+			TWEET,
+			MAIN("On message", "Greeting") ","
+			"\"Greeting\":{\"main\":[[{\"node\":\"Reply\",\"type\":\"main\",\"index\":0},"
+			"{\"node\":\"Tweet\",\"type\":\"main\",\"index\":0}]]}",
+			ERRWF);
+		wd_policy *p = policy_of("version: 1\nconnectors:\n  non_business: [Telegram, \"X (Twitter)\"]\n"
+		                         "data:\n  pii: {deny: [non_business]}\n");
+		wd_model *m = import("bot.json", bot);
+		wd_findings f;
+		review(p, m, &f);
+		assert_int_equal(count(&f, "WD-POL-007"), 1);
+		assert_non_null(strstr(first(&f, "WD-POL-007")->message, "'Tweet'"));
+		wd_findings_release(&f);
+		wd_model_free(m);
+		wd_policy_free(p);
+	}
 }
 
 /* Policy findings keep their fingerprint when the file moves and nodes are

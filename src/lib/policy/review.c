@@ -30,6 +30,8 @@ typedef struct rv {
 	wd_findings *f;
 	const char **env;      /* per app */
 	size_t n0;             /* findings of the built-in rules (after the switches) */
+	uint8_t *comp_has;     /* per component: HAS_* of the built-in findings */
+	uint8_t *app_has;      /* per app */
 } rv;
 
 #define NAMEF(c) (int)((c)->name.len > 120 ? 120 : (c)->name.len), (c)->name.ptr
@@ -92,18 +94,28 @@ static void apply_switches(rv *x, size_t from)
 	f->n = out;
 }
 
-/* A built-in finding of rule_id on this component (or app, comp WD_NONE). */
-static int has_builtin(const rv *x, const char *rule_id, uint32_t app, uint32_t comp)
+/* Built-in findings that policy checks must not repeat, indexed once so
+ * that the checks stay linear in the size of the model. */
+enum { HAS_HTTP_DYNAMIC = 1, HAS_CONFIDENTIAL = 2 };
+
+static wd_status index_builtin(rv *x)
 {
 	size_t i;
 
+	x->comp_has = calloc(x->m->ncomps + 1, 1);
+	x->app_has = calloc(x->m->napps + 1, 1);
+	if (!x->comp_has || !x->app_has)
+		return WD_ENOMEM;
 	for (i = 0; i < x->n0; i++) {
 		const wd_finding *it = &x->f->items[i];
-		if (strcmp(it->rule->id, rule_id) == 0 && it->app == app &&
-		    (comp == WD_NONE || it->comp == comp))
-			return 1;
+		if ((strcmp(it->rule->id, "WD-HTTP-001") == 0 ||
+		     strcmp(it->rule->id, "WD-HTTP-002") == 0) &&
+		    it->comp < x->m->ncomps)
+			x->comp_has[it->comp] |= HAS_HTTP_DYNAMIC;
+		if (strcmp(it->rule->id, "WD-DATA-003") == 0 && it->app < x->m->napps)
+			x->app_has[it->app] |= HAS_CONFIDENTIAL;
 	}
-	return 0;
+	return WD_OK;
 }
 
 /* ---- connector facts ----------------------------------------------------------------- */
@@ -347,23 +359,31 @@ static const pol_pat *host_match(const pol_pats *ps, wd_str host, const char *ho
 	return NULL;
 }
 
-static uint32_t config_user(const wd_model *m, uint32_t cfg)
+/* For each component, the first component that uses it as a config node
+ * (WD_NONE if none), so a broker's address belongs to its user's app.
+ * NULL when out of memory (or when the model has no components). */
+static uint32_t *config_users(const wd_model *m)
 {
+	uint32_t *u = malloc((m->ncomps + 1) * sizeof(*u));
 	size_t i;
 
-	for (i = 0; i < m->nedges; i++)
-		if (m->edges[i].kind == WD_EDGE_CONFIG && m->edges[i].to == cfg)
-			return m->edges[i].from;
-	return WD_NONE;
+	if (!u)
+		return NULL;
+	memset(u, 0xff, (m->ncomps + 1) * sizeof(*u));
+	for (i = m->nedges; i-- > 0;) /* backwards, so the first edge wins */
+		if (m->edges[i].kind == WD_EDGE_CONFIG && m->edges[i].to < m->ncomps &&
+		    m->edges[i].from < m->ncomps)
+			u[m->edges[i].to] = m->edges[i].from;
+	return u;
 }
 
-static uint32_t target_app(const wd_model *m, uint32_t comp)
+static uint32_t target_app(const wd_model *m, const uint32_t *users, uint32_t comp)
 {
 	uint32_t u;
 
 	if (m->comps[comp].app != WD_NONE)
 		return m->comps[comp].app;
-	u = config_user(m, comp);
+	u = users[comp];
 	return u != WD_NONE ? m->comps[u].app : WD_NONE;
 }
 
@@ -372,12 +392,46 @@ static int same_host(wd_str a, wd_str b)
 	return a.len == b.len && (a.len == 0 || strncasecmp(a.ptr, b.ptr, a.len) == 0);
 }
 
+/* (component, host ignoring case): targets reported once per pair. */
+static uint64_t target_key(const wd_target *t)
+{
+	uint64_t h = 0xcbf29ce484222325ULL ^ ((uint64_t)t->comp * 0x9E3779B97F4A7C15ULL);
+	size_t i;
+
+	for (i = 0; i < t->host.len; i++) {
+		unsigned char c = (unsigned char)t->host.ptr[i];
+		h ^= c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+		h *= 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* Whether an earlier target had the same key; adds this one. */
+static wd_status seen_target(const wd_model *m, wd_hmap *seen, size_t i, int *dup)
+{
+	const wd_target *t = &m->targets[i];
+	uint64_t key = target_key(t);
+	size_t slot = WD_HMAP_START;
+	uint32_t k;
+
+	*dup = 0;
+	while ((k = wd_hmap_next(seen, key, &slot)) != UINT32_MAX)
+		if (m->targets[k].comp == t->comp && same_host(m->targets[k].host, t->host) &&
+		    (t->host.len || (m->targets[k].flags & WD_TARGET_DYNAMIC))) {
+			*dup = 1;
+			return WD_OK;
+		}
+	return wd_hmap_put(seen, key, (uint32_t)i);
+}
+
 static wd_status check_endpoints(rv *x)
 {
 	const wd_policy *p = x->p;
 	const wd_model *m = x->m;
 	size_t i, k, fi;
 	int any_rules = 0, any_dynamic = 0;
+	uint32_t *users;
+	wd_hmap seen = WD_HMAP_INIT;
 	wd_status rc = WD_OK;
 
 	for (fi = 0; fi < p->nfiles; fi++) {
@@ -386,6 +440,9 @@ static wd_status check_endpoints(rv *x)
 	}
 	if (!any_rules && !any_dynamic)
 		return WD_OK;
+	users = config_users(m);
+	if (!users)
+		return WD_ENOMEM;
 	for (i = 0; i < m->ntargets && rc == WD_OK; i++) {
 		const wd_target *t = &m->targets[i];
 		const wd_component *c;
@@ -394,13 +451,11 @@ static wd_status check_endpoints(rv *x)
 		if (t->comp >= m->ncomps || !active(&m->comps[t->comp]))
 			continue;
 		c = &m->comps[t->comp];
-		app = target_app(m, t->comp);
+		app = target_app(m, users, t->comp);
 		if (app == WD_NONE)
 			continue;
-		for (k = 0; k < i && !dup; k++)
-			dup = m->targets[k].comp == t->comp && same_host(m->targets[k].host, t->host) &&
-			      (t->host.len || (m->targets[k].flags & WD_TARGET_DYNAMIC));
-		if (dup)
+		rc = seen_target(m, &seen, i, &dup);
+		if (rc != WD_OK || dup)
 			continue;
 		if (t->host.len && any_rules) {
 			char hostport[300], key[300];
@@ -438,8 +493,7 @@ static wd_status check_endpoints(rv *x)
 				          NAMEF(c), hl, t->host.ptr, nf->title);
 		} else if (!t->host.len && (t->flags & WD_TARGET_DYNAMIC) && any_dynamic) {
 			/* WD-HTTP-001/002 already say it for HTTP requests */
-			if (has_builtin(x, "WD-HTTP-001", app, t->comp) ||
-			    has_builtin(x, "WD-HTTP-002", app, t->comp))
+			if (x->comp_has[t->comp] & HAS_HTTP_DYNAMIC)
 				continue;
 			rc = emit(x, "WD-POL-005", WD_SEV_MEDIUM, app, t->comp, t->loc, "", "dynamic",
 			          "'%.*s' (%.*s) connects to an endpoint built at run time, which the "
@@ -447,6 +501,8 @@ static wd_status check_endpoints(rv *x)
 			          NAMEF(c), (int)service(c).len, service(c).ptr);
 		}
 	}
+	free(users);
+	wd_hmap_release(&seen);
 	return rc;
 }
 
@@ -554,7 +610,7 @@ static wd_status check_settings(rv *x)
 					break;
 				case SET_CONFIDENTIAL:
 					if (!s->always || ap->confidential == 1 ||
-					    has_builtin(x, "WD-DATA-003", (uint32_t)a, WD_NONE))
+					    (x->app_has[a] & HAS_CONFIDENTIAL))
 						continue;
 					done[a] |= bit;
 					rc = emit(x, "WD-POL-006", sev, (uint32_t)a, WD_NONE, settings_loc(ap),
@@ -587,9 +643,13 @@ static const char *class_words(int cls)
 	}
 }
 
-/* Reach of each trigger, computed when first asked (trigger index -> bytes). */
+/* What the triggers of one service reach, computed when first asked, for
+ * at most ECHO_MAX services per model (after that, no echo is assumed). */
+#define ECHO_MAX 64
 typedef struct reach_cache {
-	uint8_t **of;
+	wd_str service[ECHO_MAX];
+	uint8_t *reach[ECHO_MAX];  /* NULL: the service has no trigger */
+	size_t n;
 	uint8_t *start;
 } reach_cache;
 
@@ -603,34 +663,39 @@ static wd_status echoes_source(const wd_model *m, reach_cache *rc_, uint32_t tar
                                int *out)
 {
 	const wd_component *c = &m->comps[target];
-	const wd_app *a;
-	size_t j;
+	size_t j, k;
+	int any = 0;
 	wd_status rc;
 
 	*out = 0;
-	if (!c->connector || c->app == WD_NONE)
+	if (!c->connector || !c->connector->service.len)
 		return WD_OK;
-	a = &m->apps[c->app];
-	for (j = a->comp_first; j < a->comp_first + a->comp_count && j < m->ncomps; j++) {
-		const wd_component *t = &m->comps[j];
-		if ((t->kind != WD_KIND_TRIGGER && t->kind != WD_KIND_ENTRY) || !active(t) ||
-		    !t->connector || !wd_str_eq(t->connector->service, c->connector->service))
-			continue;
-		if (!rc_->of[j]) {
-			rc_->of[j] = calloc(m->ncomps, 1);
-			if (!rc_->of[j])
+	for (k = 0; k < rc_->n; k++)
+		if (wd_str_eq(rc_->service[k], c->connector->service))
+			break;
+	if (k == rc_->n) {
+		if (k == ECHO_MAX)
+			return WD_OK;
+		memset(rc_->start, 0, m->ncomps);
+		for (j = 0; j < m->ncomps; j++) {
+			const wd_component *t = &m->comps[j];
+			if ((t->kind == WD_KIND_TRIGGER || t->kind == WD_KIND_ENTRY) && active(t) &&
+			    t->connector && wd_str_eq(t->connector->service, c->connector->service))
+				rc_->start[j] = any = 1;
+		}
+		rc_->service[k] = c->connector->service;
+		rc_->reach[k] = NULL;
+		rc_->n++;
+		if (any) {
+			rc_->reach[k] = calloc(m->ncomps, 1);
+			if (!rc_->reach[k])
 				return WD_ENOMEM;
-			memset(rc_->start, 0, m->ncomps);
-			rc_->start[j] = 1;
-			rc = wd_model_reach(m, rc_->start, rc_->of[j]);
+			rc = wd_model_reach(m, rc_->start, rc_->reach[k]);
 			if (rc != WD_OK)
 				return rc;
 		}
-		if (rc_->of[j][src]) {
-			*out = 1;
-			return WD_OK;
-		}
 	}
+	*out = rc_->reach[k] && rc_->reach[k][src];
 	return WD_OK;
 }
 
@@ -640,7 +705,7 @@ static wd_status check_data(rv *x)
 	const wd_model *m = x->m;
 	uint8_t *start = NULL;
 	uint32_t *label = NULL, *field_of = NULL;
-	reach_cache cache = {NULL, NULL};
+	reach_cache cache;
 	size_t i, fi;
 	int cls;
 	wd_status rc = WD_OK;
@@ -650,9 +715,9 @@ static wd_status check_data(rv *x)
 	start = malloc(m->ncomps);
 	label = malloc(m->ncomps * sizeof(*label));
 	field_of = malloc(m->ncomps * sizeof(*field_of));
-	cache.of = calloc(m->ncomps, sizeof(*cache.of));
+	memset(&cache, 0, sizeof(cache));
 	cache.start = malloc(m->ncomps);
-	if (!start || !label || !field_of || !cache.of || !cache.start) {
+	if (!start || !label || !field_of || !cache.start) {
 		rc = WD_ENOMEM;
 		goto out;
 	}
@@ -699,7 +764,7 @@ static wd_status check_data(rv *x)
 			    c->kind == WD_KIND_ENTRY)
 				continue;
 			src = label[i] - 1;
-			if (src != i) {
+			{
 				int echo = 0;
 				rc = echoes_source(m, &cache, (uint32_t)i, src, &echo);
 				if (rc != WD_OK || echo)
@@ -747,10 +812,8 @@ static wd_status check_data(rv *x)
 		}
 	}
 out:
-	if (cache.of)
-		for (i = 0; i < m->ncomps; i++)
-			free(cache.of[i]);
-	free(cache.of);
+	for (i = 0; i < cache.n; i++)
+		free(cache.reach[i]);
 	free(cache.start);
 	free(start);
 	free(label);
@@ -779,7 +842,9 @@ wd_status wd_policy_review(const wd_policy *p, const wd_model *m, wd_findings *f
 		x.env[a] = wd_policy_environment(p, m, (uint32_t)a);
 	apply_switches(&x, 0);
 	x.n0 = f->n;
-	rc = check_connectors(&x);
+	rc = index_builtin(&x);
+	if (rc == WD_OK)
+		rc = check_connectors(&x);
 	if (rc == WD_OK)
 		rc = check_endpoints(&x);
 	if (rc == WD_OK)
@@ -787,5 +852,7 @@ wd_status wd_policy_review(const wd_policy *p, const wd_model *m, wd_findings *f
 	if (rc == WD_OK)
 		rc = check_data(&x);
 	free(x.env);
+	free(x.comp_has);
+	free(x.app_has);
 	return rc;
 }
