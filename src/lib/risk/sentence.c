@@ -104,6 +104,41 @@ static const char *server(const risk_view *v)
 	}
 }
 
+/*
+ * The start of an injection sentence: "<who><verb>" when an entry point
+ * reaches the component (returns 1, the template goes on), or a whole
+ * clause about crafted data when only internal data does (returns 0, the
+ * template adds only its tail).
+ */
+static int put_attacker(const risk_view *v, wd_buf *b, const char *verb)
+{
+	if (v->entry != WD_NONE &&
+	    (v->reach == REACH_OPEN || v->reach == REACH_AUTH || v->reach == REACH_INVOKED)) {
+		put_who(v, b, "");
+		wd_buf_puts(b, verb);
+		return 1;
+	}
+	wd_buf_puts(b, "a crafted value in the data that ");
+	put_where(v, b);
+	wd_buf_puts(b, " receives can ");
+	switch (v->fam) {
+	case FAM_INJ_EXEC:
+		if (v->comp != WD_NONE && v->m->comps[v->comp].connector &&
+		    (v->m->comps[v->comp].connector->flags & (WD_CAT_SHELL | WD_CAT_SSH)))
+			wd_buf_printf(b, "run its own commands on %s", server(v));
+		else
+			wd_buf_printf(b, "change what its code does on %s", server(v));
+		break;
+	case FAM_INJ_SQL: wd_buf_puts(b, "change its database query to read or alter "); break;
+	case FAM_INJ_AGENT: wd_buf_puts(b, "steer the AI agent into using its tools"); break;
+	default:
+		wd_buf_puts(b, "send its requests to a server of the sender's choosing, including "
+		               "systems inside the network");
+		break;
+	}
+	return 0;
+}
+
 static int has_data(const risk_view *v)
 {
 	return v->data && v->data[0];
@@ -202,41 +237,42 @@ void wd_risk_sentence(const risk_view *v, wd_buf *b)
 			wd_buf_puts(b, " whenever they like");
 		break;
 	case FAM_INJ_EXEC:
-		put_who(v, b, "whoever can shape the data it receives");
 		if (c && c->connector && (c->connector->flags & (WD_CAT_SHELL | WD_CAT_SSH))) {
-			wd_buf_puts(b, " can make ");
+			if (!put_attacker(v, b, " can make "))
+				break;
 			put_where(v, b);
 			wd_buf_printf(b, " run their own commands on %s", server(v));
 		} else {
-			wd_buf_puts(b, " can feed their own input to the code in ");
+			if (!put_attacker(v, b, " can feed their own input to the code in "))
+				break;
 			put_where(v, b);
 			wd_buf_printf(b, ", which runs on %s", server(v));
 			put_data_tail(v, b, " next to ");
 		}
 		break;
 	case FAM_INJ_SQL:
-		put_who(v, b, "whoever can shape the data it receives");
-		wd_buf_puts(b, " can change the database query in ");
-		put_where(v, b);
-		wd_buf_puts(b, " to read or alter ");
+		if (put_attacker(v, b, " can change the database query in ")) {
+			put_where(v, b);
+			wd_buf_puts(b, " to read or alter ");
+		}
 		if (has_data(v))
 			wd_buf_printf(b, "the %s it handles and more", v->data);
 		else
 			wd_buf_puts(b, "whatever that database holds");
 		break;
 	case FAM_INJ_AGENT:
-		put_who(v, b, "whoever can write to it");
-		wd_buf_puts(b, " can talk the AI agent ");
-		put_where(v, b);
-		wd_buf_puts(b, " into using its tools");
+		if (put_attacker(v, b, " can talk the AI agent ")) {
+			put_where(v, b);
+			wd_buf_puts(b, " into using its tools");
+		}
 		put_data_tail(v, b, ", which reach ");
 		break;
 	case FAM_HTTP_SSRF:
-		put_who(v, b, "whoever can shape the data it receives");
-		wd_buf_puts(b, " can make ");
-		put_where(v, b);
-		wd_buf_puts(b, " send requests to a server of their choosing, including systems "
-		               "inside the network");
+		if (put_attacker(v, b, " can make ")) {
+			put_where(v, b);
+			wd_buf_puts(b, " send requests to a server of their choosing, including systems "
+			               "inside the network");
+		}
 		break;
 	case FAM_HTTP_DYNAMIC:
 		put_where(v, b);
