@@ -45,12 +45,27 @@ static wd_str name_or_id(wd_str name, wd_str id)
 
 static void put_app(const risk_view *v, wd_buf *b)
 {
+	const wd_app *a;
+	const char *path, *slash;
+
 	if (v->app == WD_NONE) {
 		wd_buf_puts(b, "this export");
 		return;
 	}
-	wd_risk_put_name(b, name_or_id(v->m->apps[v->app].name, v->m->apps[v->app].id),
-	                 "an unnamed workflow");
+	a = &v->m->apps[v->app];
+	if (a->name.len || a->id.len) {
+		wd_risk_put_name(b, name_or_id(a->name, a->id), "");
+		return;
+	}
+	/* no name and no id: say which file it is in */
+	path = a->loc.doc < v->m->ndocs ? v->m->docs[a->loc.doc].path : v->m->path;
+	if (!path || !path[0]) {
+		wd_buf_puts(b, "an unnamed workflow");
+		return;
+	}
+	slash = strrchr(path, '/');
+	wd_buf_puts(b, "the unnamed workflow in ");
+	wd_risk_put_name(b, wd_str_c(slash ? slash + 1 : path), "");
 }
 
 static void put_comp(const risk_view *v, uint32_t comp, wd_buf *b)
