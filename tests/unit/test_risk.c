@@ -523,6 +523,38 @@ static void test_data_classes_and_egress(void **state)
 	assert_int_equal(r.impact, 4); /* max(3, 3) + 0 + 1 */
 	close_model(&s);
 
+	/* a weakness in one component: only the data that reaches it counts */
+	open_model(&s, "a.json",
+	           WFN("Lead intake",
+	               FORM("Form", FIELD("Email")) ","
+	               NODE("p", "Post", "n8n-nodes-base.httpRequest",
+	                    "\"url\":\"https://crm.example.com/leads\",\"allowUnauthorizedCerts\":true") ","
+	               NODE("q", "Ping", "n8n-nodes-base.httpRequest",
+	                    "\"url\":\"https://status.example.com/\",\"allowUnauthorizedCerts\":true"),
+	               MAIN("Form", "Post")),
+	           NULL);
+	{
+		size_t i;
+		int seen = 0;
+		for (i = 0; i < s.f.n; i++) {
+			const wd_finding *x = &s.f.items[i];
+			if (strcmp(x->rule->id, "WD-TLS-001") != 0)
+				continue;
+			r = assess(&s, x);
+			if (x->comp == comp_named(s.m, "Post")) {
+				assert_int_equal(factor_score(&r, "data classes"), 3);
+				assert_contains(r.impact_sentence, "including the e-mail addresses it handles");
+			} else {
+				assert_int_equal(factor_score(&r, "data classes"), 1);
+				assert_contains(factor(&r, "data classes")->value, "reaches it");
+				assert_null(strstr(r.impact_sentence, "e-mail"));
+			}
+			seen++;
+		}
+		assert_int_equal(seen, 2);
+	}
+	close_model(&s);
+
 	/* no classified data: data classes 1, nothing leaves */
 	open_model(&s, "a.json",
 	           WFN("Tidy", SCHED "," NODE("x", "Shape", "n8n-nodes-base.set", ""),

@@ -252,6 +252,8 @@ struct wd_risk_ctx {
 	uint32_t *open_of;       /* per component: unauthenticated public entry + 1, 0 none */
 	uint32_t *auth_of;       /* authenticated public entry + 1 */
 	uint32_t *inv_of;        /* trigger started by tenant users + 1 */
+	uint32_t *data_of;       /* component with classified fields whose data reaches it + 1 */
+	uint8_t *comp_secret;    /* a secret was found in the component */
 	uint32_t *comp_cred;     /* widest credential a component uses, WD_NONE */
 	uint8_t *cred_score;     /* per credential: blast radius 2..4 */
 	uint32_t *cred_ncomps;   /* per credential: distinct components using it */
@@ -769,9 +771,12 @@ wd_status wd_risk_ctx_new_with(wd_risk_ctx **out, const wd_model *m, const wd_ri
 	cx->cred_ncomps = calloc(m->ncreds + 1, sizeof(*cx->cred_ncomps));
 	cx->cred_napps = calloc(m->ncreds + 1, sizeof(*cx->cred_napps));
 	cx->apps = calloc(m->napps + 1, sizeof(*cx->apps));
+	cx->data_of = calloc(n, sizeof(*cx->data_of));
+	cx->comp_secret = calloc(n, 1);
 	start = calloc(n, 1);
 	if (!cx->open_of || !cx->auth_of || !cx->inv_of || !cx->comp_cred || !cx->cred_score ||
-	    !cx->cred_ncomps || !cx->cred_napps || !cx->apps || !start)
+	    !cx->cred_ncomps || !cx->cred_napps || !cx->apps || !cx->data_of || !cx->comp_secret ||
+	    !start)
 		goto out;
 	for (i = 0; i < m->ncomps; i++)
 		cx->comp_cred[i] = WD_NONE;
@@ -795,6 +800,20 @@ wd_status wd_risk_ctx_new_with(wd_risk_ctx **out, const wd_model *m, const wd_ri
 	}
 	if ((rc = reach_from(m, start, cx->inv_of)) != WD_OK)
 		goto out;
+	/* which components see classified data: those with such fields and
+	 * everything downstream of them */
+	memset(start, 0, n);
+	for (i = 0; i < m->nfields; i++) {
+		const wd_field *fl = &m->fields[i];
+		if (fl->comp < m->ncomps && fl->cls != WD_CLASS_NONE && fl->cls != WD_CLASS_PUBLIC &&
+		    !wd_str_starts_with(fl->name, "account ") && active(&m->comps[fl->comp]))
+			start[fl->comp] = 1;
+	}
+	if ((rc = reach_from(m, start, cx->data_of)) != WD_OK)
+		goto out;
+	for (i = 0; i < m->ndetections; i++)
+		if (m->detections[i].comp < m->ncomps)
+			cx->comp_secret[m->detections[i].comp] = 1;
 	if ((rc = app_facts_build(cx)) != WD_OK)
 		goto out;
 	rc = credential_facts(cx);
@@ -838,6 +857,8 @@ void wd_risk_ctx_free(wd_risk_ctx *cx)
 	free(cx->open_of);
 	free(cx->auth_of);
 	free(cx->inv_of);
+	free(cx->data_of);
+	free(cx->comp_secret);
 	free(cx->comp_cred);
 	free(cx->cred_score);
 	free(cx->cred_ncomps);
@@ -950,6 +971,32 @@ static int is_shell(const wd_component *c)
 	return c->connector && (c->connector->flags & (WD_CAT_SHELL | WD_CAT_SSH));
 }
 
+/*
+ * Families whose weakness sits in one component, so only the data that
+ * reaches that component is at stake; for the others (entry points, shell
+ * access to the host, packages, app settings) the whole app's data is.
+ */
+static int component_scope(risk_family fam, const wd_component *c)
+{
+	switch (fam) {
+	case FAM_INJ_EXEC: return !is_shell(c);
+	case FAM_INJ_SQL:
+	case FAM_INJ_AGENT:
+	case FAM_HTTP_SSRF:
+	case FAM_HTTP_DYNAMIC:
+	case FAM_CODE:
+	case FAM_FS:
+	case FAM_TLS_VERIFY:
+	case FAM_TLS_CLEAR:
+	case FAM_DATA_HISTORY:
+	case FAM_POLICY:
+	case FAM_DEFAULT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
 static const wd_detection *detection_at(const wd_risk_ctx *cx, const wd_finding *f)
 {
 	size_t slot = WD_HMAP_START;
@@ -973,7 +1020,7 @@ wd_status wd_risk_assess(wd_risk_ctx *cx, const wd_finding *f, wd_arena *arena, 
 	risk_view v;
 	factors fs;
 	wd_risk_factor *fa;
-	int E, X, B, D, T, C, G, L, I, lraw, iraw, sev, wide;
+	int E, X, B, D, T, C, G, L, I, lraw, iraw, sev, wide, comp_only = 0;
 	uint16_t classes = 0;
 	uint32_t cred = WD_NONE;
 	const char *xtext, *ttext;
@@ -1099,6 +1146,16 @@ wd_status wd_risk_assess(wd_risk_ctx *cx, const wd_finding *f, wd_arena *arena, 
 		wd_buf_puts(&fs.b, "stored passwords and keys");
 	} else if (!fi->exposes) {
 		wd_buf_puts(&fs.b, "not involved: this finding does not expose data itself");
+	} else if (af && c && component_scope(v.fam, c) && !cx->data_of[v.comp]) {
+		/* the weakness is in one component: only the data that reaches it counts */
+		if (cx->comp_secret[v.comp]) {
+			classes = (uint16_t)(1u << WD_CLASS_SECRET);
+			wd_buf_puts(&fs.b, "a secret found in this component; no classified data "
+			                   "reaches it");
+		} else {
+			wd_buf_puts(&fs.b, "no personal, financial, health or secret data reaches it");
+		}
+		comp_only = 1;
 	} else if (af && af->classes) {
 		classes = af->classes;
 		put_classes(&fs.b, classes);
@@ -1118,7 +1175,7 @@ wd_status wd_risk_assess(wd_risk_ctx *cx, const wd_finding *f, wd_arena *arena, 
 	}
 	factor_add(&fs, "impact", "data classes", D);
 	v.sensitive = D == 3;
-	v.data = fi->exposes && af ? af->data : "";
+	v.data = fi->exposes && af && !comp_only ? af->data : "";
 
 	/* -- impact: technical impact (the rule family) -- */
 	T = fi->tech;
