@@ -1081,7 +1081,13 @@ wd_status wd_risk_assess(wd_risk_ctx *cx, const wd_finding *f, wd_arena *arena, 
 	/* -- likelihood: exploitability -- */
 	X = fi->exploit;
 	xtext = fi->exploit_text;
-	if (v.fam == FAM_CODE_SHELL && c && (c->flags & WD_COMP_SHELL_DYNAMIC)) {
+	if (v.fam == FAM_CODE_SHELL && c && cx->open_of[v.comp] &&
+	    cx->open_of[v.comp] - 1 != v.comp && (c->flags & WD_COMP_SHELL_DYNAMIC)) {
+		/* WD-INJ-001 scores the public path to this command; this is the capability */
+		X = 1;
+		xtext = "the path from public input is scored as WD-INJ-001; this finding is the "
+		        "capability";
+	} else if (v.fam == FAM_CODE_SHELL && c && (c->flags & WD_COMP_SHELL_DYNAMIC)) {
 		X = 3;
 		xtext = "the command line is built from workflow data (an injection path)";
 	} else if (v.fam == FAM_FS && c && (c->flags & WD_COMP_FS_DYNAMIC)) {
