@@ -109,7 +109,8 @@ risk_family wd_risk_family(const char *rule_id)
 		if (strcmp(rule_id, family_ids[i].id) == 0)
 			return family_ids[i].fam;
 	for (i = 0; i < sizeof(family_prefixes) / sizeof(*family_prefixes); i++)
-		if (strncmp(rule_id, family_prefixes[i].prefix, strlen(family_prefixes[i].prefix)) == 0)
+		if (strncmp(rule_id, family_prefixes[i].prefix,
+		            strlen(family_prefixes[i].prefix)) == 0)
 			return family_prefixes[i].fam;
 	return FAM_DEFAULT;
 }
@@ -132,67 +133,110 @@ typedef struct fam_info {
 } fam_info;
 
 #define REACH REACH_INTERNAL
-#define INJ_TEXT "attacker-controlled data reaches code, a query or a request here (an injection path)"
+#define INJ_TEXT                                                                             \
+	"attacker-controlled data reaches code, a query or a request here (an injection path)"
 #define DIRECT_TEXT "usable by whoever can reach it, no further weakness needed"
 #define EXPORT_TEXT "usable as it is by anyone with a copy of the export"
 #define GOV_TEXT "a governance gap, not an attack path by itself"
 
 static const fam_info families[FAM_COUNT] = {
-	/* family            exposure  exploit  text  tech  text  exposes  egress */
-	[FAM_DEFAULT] = {REACH, 0, NULL, 2, "not rated for this rule (ordinary)", 1, 1},
-	[FAM_ENTRY] = {REACH, 2, DIRECT_TEXT, 2, "anyone can start the workflow and read its answer",
-	               1, 0},
-	[FAM_ENTRY_RUNTIME] = {REACH, 2, DIRECT_TEXT, 2,
-	                       "anyone can start the workflow and read its answer", 1, 0},
-	[FAM_INJ_EXEC] = {REACH, 3, INJ_TEXT, 2, "crafted input can change what the code does", 1, 1},
-	[FAM_INJ_SQL] = {REACH, 3, INJ_TEXT, 3, "read or change the database", 1, 1},
-	[FAM_INJ_AGENT] = {REACH, 3, INJ_TEXT, 3, "make the agent use tools with side effects", 1, 1},
-	[FAM_HTTP_SSRF] = {REACH, 3, INJ_TEXT, 3,
-	                   "reach internal services from the platform (server-side request forgery)",
-	                   1, 1},
-	[FAM_HTTP_DYNAMIC] = {REACH, 1, "the destination is decided at run time, not by public input",
-	                      2, "data may go to a destination nobody reviewed", 1, 0},
-	[FAM_CODE] = {REACH, 1, "only if crafted data reaches the code (WD-INJ-001 covers that path)",
-	              2, "custom code runs with the platform's rights", 1, 0},
-	[FAM_CODE_SHELL] = {REACH, 1, "the command line is fixed: only through another weakness", 4,
-	                    "run commands on the platform host", 1, 1},
-	[FAM_FS] = {REACH, 1, "fixed paths: only through another weakness", 2,
-	            "files on the platform host", 1, 0},
-	[FAM_TLS_VERIFY] = {REACH, 1, "needs a position on the network path", 2,
-	                    "traffic can be read and changed", 1, 0},
-	[FAM_TLS_CLEAR] = {REACH, 1, "needs a position on the network path", 2,
-	                   "traffic can be read", 1, 0},
-	[FAM_SECRET] = {REACH_EXPORT, 4, EXPORT_TEXT, 3, "access to the account the secret opens", 0,
-	                0},
-	[FAM_SECRET_FILE] = {REACH_EXPORT, 4, "readable as it is by anyone with a copy of the file", 3,
-	                     "every stored password and key", 0, 0},
-	[FAM_DATA_PINNED] = {REACH_EXPORT, 4, "readable as it is by anyone with a copy of the export",
-	                     1, "the harm is the data itself", 1, 0},
-	[FAM_DATA_HISTORY] = {REACH, 2, "no further weakness needed: it happens on every run", 1,
-	                      "the harm is the data itself", 1, 0},
-	[FAM_DATA_LOGS] = {REACH, 2, "no further weakness needed: it happens on every run", 1,
-	                   "the harm is the data itself", 1, 0},
-	[FAM_DATA_EGRESS] = {REACH, 2, "no further weakness needed: it happens on every run", 1,
-	                     "the harm is the data itself", 1, 0},
-	[FAM_COMP_COMMUNITY] = {REACH_PACKAGE, 1, "only if the package is malicious or taken over", 2,
-	                        "third-party code runs inside the platform", 1, 0},
+	/* [family] = {exposure, exploitability, why,
+	 *             technical impact, what, exposes data, egress counts} */
+	[FAM_DEFAULT] = {REACH, 0, NULL,
+		2, "not rated for this rule (ordinary)",
+		1, 1},
+	[FAM_ENTRY] = {REACH, 2, DIRECT_TEXT,
+		2, "anyone can start the workflow and read its answer",
+		1, 0},
+	[FAM_ENTRY_RUNTIME] = {REACH, 2, DIRECT_TEXT,
+		2, "anyone can start the workflow and read its answer",
+		1, 0},
+	[FAM_INJ_EXEC] = {REACH, 3, INJ_TEXT,
+		2, "crafted input can change what the code does",
+		1, 1},
+	[FAM_INJ_SQL] = {REACH, 3, INJ_TEXT,
+		3, "read or change the database",
+		1, 1},
+	[FAM_INJ_AGENT] = {REACH, 3, INJ_TEXT,
+		3, "make the agent use tools with side effects",
+		1, 1},
+	[FAM_HTTP_SSRF] = {REACH, 3, INJ_TEXT,
+		3, "reach internal services from the platform (server-side request forgery)",
+		1, 1},
+	[FAM_HTTP_DYNAMIC] = {REACH, 1,
+		"the destination is decided at run time, not by public input",
+		2, "data may go to a destination nobody reviewed",
+		1, 0},
+	[FAM_CODE] = {REACH, 1,
+		"only if crafted data reaches the code (WD-INJ-001 covers that path)",
+		2, "custom code runs with the platform's rights",
+		1, 0},
+	[FAM_CODE_SHELL] = {REACH, 1, "the command line is fixed: only through another weakness",
+		4, "run commands on the platform host",
+		1, 1},
+	[FAM_FS] = {REACH, 1, "fixed paths: only through another weakness",
+		2, "files on the platform host",
+		1, 0},
+	[FAM_TLS_VERIFY] = {REACH, 1, "needs a position on the network path",
+		2, "traffic can be read and changed",
+		1, 0},
+	[FAM_TLS_CLEAR] = {REACH, 1, "needs a position on the network path",
+		2, "traffic can be read",
+		1, 0},
+	[FAM_SECRET] = {REACH_EXPORT, 4, EXPORT_TEXT,
+		3, "access to the account the secret opens",
+		0, 0},
+	[FAM_SECRET_FILE] = {REACH_EXPORT, 4, "readable as it is by anyone with a copy of the file",
+		3, "every stored password and key",
+		0, 0},
+	[FAM_DATA_PINNED] = {REACH_EXPORT, 4,
+		"readable as it is by anyone with a copy of the export",
+		1, "the harm is the data itself",
+		1, 0},
+	[FAM_DATA_HISTORY] = {REACH, 2, "no further weakness needed: it happens on every run",
+		1, "the harm is the data itself",
+		1, 0},
+	[FAM_DATA_LOGS] = {REACH, 2, "no further weakness needed: it happens on every run",
+		1, "the harm is the data itself",
+		1, 0},
+	[FAM_DATA_EGRESS] = {REACH, 2, "no further weakness needed: it happens on every run",
+		1, "the harm is the data itself",
+		1, 0},
+	[FAM_COMP_COMMUNITY] = {REACH_PACKAGE, 1, "only if the package is malicious or taken over",
+		2, "third-party code runs inside the platform",
+		1, 0},
 	[FAM_COMP_CUSTOM] = {REACH_PACKAGE, 1,
-	                     "only if the locally installed code is flawed or tampered with", 2,
-	                     "third-party code runs inside the platform", 1, 0},
-	[FAM_COMP_UNKNOWN] = {REACH_PACKAGE, 1, "unknown: Warden cannot see what the node does", 1,
-	                      "unknown behaviour", 1, 0},
-	[FAM_LOG_ERRORS] = {REACH, 1, "not an attack by itself: it lets failures and attacks go "
-	                    "unnoticed", 1, "no direct harm: less visibility", 0, 0},
-	[FAM_LOG_FAILED] = {REACH, 1, "not an attack by itself: it lets failures and attacks go "
-	                    "unnoticed", 1, "no direct harm: less visibility", 0, 0},
-	[FAM_ACL_CALLERS] = {REACH, 1, "needs another workflow on the instance to call it", 2,
-	                     "other workflows can use its connections", 1, 1},
-	[FAM_ACL_EMBEDDED] = {REACH, 2, "usable by whoever can start the flow", 3,
-	                      "invokers act with the maker's permissions", 1, 1},
-	[FAM_POLICY] = {REACH, 0, NULL, 1, "set by the policy's severity", 1, 1},
-	[FAM_OWNER] = {REACH, 1, GOV_TEXT, 1, "no direct harm: no one answerable", 0, 0},
-	[FAM_SUPPRESSION] = {REACH, 1, GOV_TEXT, 1, "no direct harm: a risk may be hidden", 0, 0},
+		"only if the locally installed code is flawed or tampered with",
+		2, "third-party code runs inside the platform",
+		1, 0},
+	[FAM_COMP_UNKNOWN] = {REACH_PACKAGE, 1, "unknown: Warden cannot see what the node does",
+		1, "unknown behaviour",
+		1, 0},
+	[FAM_LOG_ERRORS] = {REACH, 1,
+		"not an attack by itself: it lets failures and attacks go unnoticed",
+		1, "no direct harm: less visibility",
+		0, 0},
+	[FAM_LOG_FAILED] = {REACH, 1,
+		"not an attack by itself: it lets failures and attacks go unnoticed",
+		1, "no direct harm: less visibility",
+		0, 0},
+	[FAM_ACL_CALLERS] = {REACH, 1, "needs another workflow on the instance to call it",
+		2, "other workflows can use its connections",
+		1, 1},
+	[FAM_ACL_EMBEDDED] = {REACH, 2, "usable by whoever can start the flow",
+		3, "invokers act with the maker's permissions",
+		1, 1},
+	[FAM_POLICY] = {REACH, 0, NULL,
+		1, "set by the policy's severity",
+		1, 1},
+	[FAM_OWNER] = {REACH, 1, GOV_TEXT,
+		1, "no direct harm: no one answerable",
+		0, 0},
+	[FAM_SUPPRESSION] = {REACH, 1, GOV_TEXT,
+		1, "no direct harm: a risk may be hidden",
+		0, 0},
 };
+
 
 
 /*
@@ -355,12 +399,16 @@ static size_t name_words(wd_str name, char *low, uint8_t *start, size_t cap)
 
 	for (i = 0; i < name.len && n + 1 < cap; i++) {
 		unsigned char ch = (unsigned char)name.ptr[i];
-		int k = ch >= 'a' && ch <= 'z' ? 1 : ch >= 'A' && ch <= 'Z' ? 2 : ch >= '0' && ch <= '9' ? 3 : 0;
+		int k = ch >= 'a' && ch <= 'z'   ? 1
+		        : ch >= 'A' && ch <= 'Z' ? 2
+		        : ch >= '0' && ch <= '9' ? 3
+		                                 : 0;
 		if (!k) {
 			prev = 0;
 			continue;
 		}
-		start[n] = (uint8_t)(prev == 0 || (prev == 1 && k == 2) || ((prev == 3) != (k == 3)));
+		start[n] = (uint8_t)(prev == 0 || (prev == 1 && k == 2) ||
+		                     ((prev == 3) != (k == 3)));
 		low[n++] = (char)(k == 2 ? ch - 'A' + 'a' : ch);
 		prev = k;
 	}
@@ -587,7 +635,8 @@ static wd_status credential_facts(wd_risk_ctx *cx)
 	}
 	for (i = 0; i < m->ncreds; i++)
 		if (cx->cred_score[i] < 4)
-			cx->cred_score[i] = (cx->cred_ncomps[i] >= 3 || cx->cred_napps[i] >= 2) ? 3 : 2;
+			cx->cred_score[i] =
+				(cx->cred_ncomps[i] >= 3 || cx->cred_napps[i] >= 2) ? 3 : 2;
 	for (i = 0; i < n; i++) {
 		const wd_cred_use *u = &uses[i];
 		uint32_t *best, app;
@@ -609,6 +658,52 @@ static wd_status credential_facts(wd_risk_ctx *cx)
 	}
 	free(uses);
 	return WD_OK;
+}
+
+/*
+ * External destinations of app a: third-party services data is written or
+ * sent to, external zones of components that are not triggers, external
+ * target hosts. A generic client (HTTP Request) is named by its hosts, not
+ * by its service.
+ */
+static wd_status app_egress(wd_risk_ctx *cx, wd_hmap *seen, uint32_t a, const uint32_t *tgt_head,
+                            const uint32_t *tgt_next)
+{
+	const wd_model *m = cx->m;
+	const wd_app *app = &m->apps[a];
+	size_t j, end = app->comp_first + app->comp_count;
+	wd_status rc = WD_OK;
+
+	cx->apps[a].egress_first = (uint32_t)cx->negress;
+	for (j = app->comp_first; j < end && j < m->ncomps && rc == WD_OK; j++) {
+		const wd_component *c = &m->comps[j];
+		const wd_catalog_entry *e = c->connector;
+		uint32_t t = tgt_head ? tgt_head[j] : WD_NONE;
+		int generic = (e && (e->flags & WD_CAT_HTTP)) || t != WD_NONE;
+		if (!active(c))
+			continue;
+		if (!generic && e && e->dest == WD_DEST_EXTERNAL &&
+		    (e->caps & (WD_CAP_WRITE | WD_CAP_SEND)))
+			rc = add_egress(cx, seen, a, e->service);
+		if (rc == WD_OK && !generic && c->zone < m->nzones &&
+		    m->zones[c->zone].kind == WD_ZONE_EXTERNAL && c->kind != WD_KIND_TRIGGER &&
+		    c->kind != WD_KIND_ENTRY)
+			rc = add_egress(cx, seen, a, m->zones[c->zone].name);
+		for (; t != WD_NONE && rc == WD_OK; t = tgt_next[t]) {
+			const wd_target *tg = &m->targets[t];
+			if ((tg->flags & WD_TARGET_EXTERNAL) && !(tg->flags & WD_TARGET_DYNAMIC))
+				rc = add_egress(cx, seen, a, tg->host);
+		}
+	}
+	return rc;
+}
+
+/* A field whose data counts: classified, not the maker's own account label
+ * (Make "account ..."), on a component of the model. */
+static int classified(const wd_model *m, const wd_field *f)
+{
+	return f->comp < m->ncomps && f->cls != WD_CLASS_NONE && f->cls != WD_CLASS_PUBLIC &&
+	       !wd_str_starts_with(f->name, "account ");
 }
 
 /* Data classes, external destinations and the rest, per app. */
@@ -663,10 +758,7 @@ static wd_status app_facts_build(wd_risk_ctx *cx)
 	for (i = 0; i < m->nfields; i++) {
 		const wd_field *f = &m->fields[i];
 		app_facts *af;
-		if (f->comp >= m->ncomps || m->comps[f->comp].app == WD_NONE ||
-		    f->cls == WD_CLASS_NONE || f->cls == WD_CLASS_PUBLIC)
-			continue;
-		if (wd_str_starts_with(f->name, "account "))
+		if (!classified(m, f) || m->comps[f->comp].app == WD_NONE)
 			continue;
 		af = &cx->apps[m->comps[f->comp].app];
 		af->classes |= (uint16_t)(1u << f->cls);
@@ -710,35 +802,8 @@ static wd_status app_facts_build(wd_risk_ctx *cx)
 			}
 		}
 	}
-	for (a = 0; a < m->napps && rc == WD_OK; a++) {
-		app_facts *af = &cx->apps[a];
-		af->egress_first = (uint32_t)cx->negress;
-		for (j = m->apps[a].comp_first;
-		     j < m->apps[a].comp_first + m->apps[a].comp_count && j < m->ncomps && rc == WD_OK;
-		     j++) {
-			const wd_component *c = &m->comps[j];
-			uint32_t t;
-			int generic;
-			if (!active(c))
-				continue;
-			/* a generic client (HTTP Request) is named by its hosts, not its service */
-			generic = (c->connector && (c->connector->flags & WD_CAT_HTTP)) ||
-			          (tgt_head && tgt_head[j] != WD_NONE);
-			if (!generic && c->connector && c->connector->dest == WD_DEST_EXTERNAL &&
-			    (c->connector->caps & (WD_CAP_WRITE | WD_CAP_SEND)))
-				rc = add_egress(cx, &seen, (uint32_t)a, c->connector->service);
-			if (rc == WD_OK && !generic && c->zone < m->nzones &&
-			    m->zones[c->zone].kind == WD_ZONE_EXTERNAL && c->kind != WD_KIND_TRIGGER &&
-			    c->kind != WD_KIND_ENTRY)
-				rc = add_egress(cx, &seen, (uint32_t)a, m->zones[c->zone].name);
-			for (t = tgt_head ? tgt_head[j] : WD_NONE; t != WD_NONE && rc == WD_OK;
-			     t = tgt_next[t]) {
-				const wd_target *tg = &m->targets[t];
-				if ((tg->flags & WD_TARGET_EXTERNAL) && !(tg->flags & WD_TARGET_DYNAMIC))
-					rc = add_egress(cx, &seen, (uint32_t)a, tg->host);
-			}
-		}
-	}
+	for (a = 0; a < m->napps && rc == WD_OK; a++)
+		rc = app_egress(cx, &seen, (uint32_t)a, tgt_head, tgt_next);
 out:
 	free(tgt_head);
 	free(tgt_next);
@@ -805,8 +870,7 @@ wd_status wd_risk_ctx_new_with(wd_risk_ctx **out, const wd_model *m, const wd_ri
 	memset(start, 0, n);
 	for (i = 0; i < m->nfields; i++) {
 		const wd_field *fl = &m->fields[i];
-		if (fl->comp < m->ncomps && fl->cls != WD_CLASS_NONE && fl->cls != WD_CLASS_PUBLIC &&
-		    !wd_str_starts_with(fl->name, "account ") && active(&m->comps[fl->comp]))
+		if (classified(m, fl) && active(&m->comps[fl->comp]))
 			start[fl->comp] = 1;
 	}
 	if ((rc = reach_from(m, start, cx->data_of)) != WD_OK)
@@ -1011,342 +1075,395 @@ static const wd_detection *detection_at(const wd_risk_ctx *cx, const wd_finding 
 	return NULL;
 }
 
-wd_status wd_risk_assess(wd_risk_ctx *cx, const wd_finding *f, wd_arena *arena, wd_risk *out)
-{
+/* One finding being scored: its context, the view the sentence reads, the
+ * factors written so far. */
+typedef struct scoring {
+	wd_risk_ctx *cx;
 	const wd_model *m;
 	const fam_info *fi;
-	const app_facts *af = NULL;
-	const wd_component *c = NULL;
+	const app_facts *af;     /* NULL when file-level */
+	const wd_component *c;   /* NULL when app-level */
 	risk_view v;
 	factors fs;
+	uint16_t classes;        /* 1u << wd_class of the data at stake */
+} scoring;
+
+static int open_reaches(const scoring *sc)
+{
+	const wd_risk_ctx *cx = sc->cx;
+
+	return sc->c && cx->open_of[sc->v.comp] && cx->open_of[sc->v.comp] - 1 != sc->v.comp;
+}
+
+static int score_exposure(scoring *sc)
+{
+	risk_view *v = &sc->v;
+	wd_buf *b = &sc->fs.b;
+	int e;
+
+	if (sc->fi->expo == REACH_EXPORT || sc->fi->expo == REACH_PACKAGE) {
+		v->reach = sc->fi->expo;
+		e = 1;
+	} else if (sc->c && (sc->c->app != WD_NONE || (sc->c->flags & WD_COMP_PUBLIC))) {
+		e = comp_exposure(sc->cx, v->comp, &v->reach, &v->entry);
+	} else if (sc->af) {
+		/* app-level, or a shared config node: the app's most exposed way in */
+		e = sc->af->exposure;
+		v->reach = sc->af->reach;
+		v->entry = sc->af->entry;
+	} else {
+		v->reach = REACH_FILE;
+		e = 1;
+	}
+	wd_buf_puts(b, reach_text(v->reach));
+	if (v->entry != WD_NONE) {
+		wd_buf_puts(b, " (");
+		wd_risk_put_name(b, sc->m->comps[v->entry].name, "an unnamed entry point");
+		if (v->reach == REACH_AUTH)
+			wd_buf_printf(b, ", %s", wd_auth_name(sc->m->comps[v->entry].auth));
+		wd_buf_putc(b, ')');
+	}
+	factor_add(&sc->fs, "likelihood", "exposure", e);
+	return e;
+}
+
+static int score_exploitability(scoring *sc)
+{
+	const wd_component *c = sc->c;
+	wd_buf *b = &sc->fs.b;
+	int x = sc->fi->exploit;
+	const char *text = sc->fi->exploit_text;
+
+	if (sc->v.fam == FAM_CODE_SHELL && c && (c->flags & WD_COMP_SHELL_DYNAMIC)) {
+		if (open_reaches(sc)) {
+			/* WD-INJ-001 scores the public path to this command */
+			x = 1;
+			text = "the path from public input is scored as WD-INJ-001; this finding "
+			       "is the capability";
+		} else {
+			x = 3;
+			text = "the command line is built from workflow data (an injection path)";
+		}
+	} else if (sc->v.fam == FAM_FS && c && (c->flags & WD_COMP_FS_DYNAMIC)) {
+		x = 3;
+		text = "the file path is built from workflow data (an injection path)";
+	}
+	if (x == 0 && open_reaches(sc)) {
+		x = 3;
+		wd_buf_puts(b, "untrusted input from ");
+		wd_risk_put_name(b, sc->m->comps[sc->cx->open_of[sc->v.comp] - 1].name,
+		                 "an unnamed entry point");
+		text = " reaches it";
+	} else if (x == 0) {
+		x = 2;
+		text = DIRECT_TEXT;
+	}
+	wd_buf_puts(b, text);
+	factor_add(&sc->fs, "likelihood", "exploitability", x);
+	return x;
+}
+
+static int score_blast_radius(scoring *sc)
+{
+	const wd_risk_ctx *cx = sc->cx;
+	wd_buf *b = &sc->fs.b;
+	const wd_credential *cr;
+	uint32_t cred;
+	int r;
+
+	if (sc->fi->expo == REACH_EXPORT) {
+		wd_buf_puts(b, "not a stored credential: the value itself is in the export");
+		factor_add(&sc->fs, "likelihood", "credential blast radius", 1);
+		return 1;
+	}
+	cred = sc->c ? cx->comp_cred[sc->v.comp] : sc->af ? sc->af->cred : WD_NONE;
+	if (cred == WD_NONE) {
+		wd_buf_puts(b, "no stored credential involved");
+		factor_add(&sc->fs, "likelihood", "credential blast radius", 1);
+		return 1;
+	}
+	r = cx->cred_score[cred];
+	cr = &sc->m->creds[cred];
+	wd_buf_puts(b, "credential ");
+	wd_risk_put_name(b, cr->name.len ? cr->name : cr->id.len ? cr->id : cr->type, "(unnamed)");
+	if (r == 4)
+		wd_buf_puts(b, " is the maker's own connection, used for everyone who starts the "
+		               "flow");
+	else if (r == 3)
+		wd_buf_printf(b, " is shared by %u components in %u app%s", cx->cred_ncomps[cred],
+		              cx->cred_napps[cred], cx->cred_napps[cred] == 1 ? "" : "s");
+	else
+		wd_buf_printf(b, " is used by %u component%s", cx->cred_ncomps[cred],
+		              cx->cred_ncomps[cred] == 1 ? "" : "s");
+	sc->v.cred = cred;
+	sc->v.embedded = r == 4;
+	factor_add(&sc->fs, "likelihood", "credential blast radius", r);
+	return r;
+}
+
+static int score_data(scoring *sc)
+{
+	const app_facts *af = sc->af;
+	wd_buf *b = &sc->fs.b;
+	int d = 1, k, comp_only = 0;
+
+	sc->classes = 0;
+	if (sc->v.fam == FAM_SECRET) {
+		sc->classes = (uint16_t)(1u << WD_CLASS_SECRET);
+		wd_buf_puts(b, "a secret written into the export");
+	} else if (sc->v.fam == FAM_SECRET_FILE) {
+		sc->classes = (uint16_t)(1u << WD_CLASS_CREDENTIAL);
+		wd_buf_puts(b, "stored passwords and keys");
+	} else if (!sc->fi->exposes) {
+		wd_buf_puts(b, "not involved: this finding does not expose data itself");
+	} else if (af && sc->c && component_scope(sc->v.fam, sc->c) &&
+	           !sc->cx->data_of[sc->v.comp]) {
+		/* the weakness is in one component: only the data that reaches it counts */
+		comp_only = 1;
+		if (sc->cx->comp_secret[sc->v.comp]) {
+			sc->classes = (uint16_t)(1u << WD_CLASS_SECRET);
+			wd_buf_puts(b, "a secret found in this component; no classified data "
+			               "reaches it");
+		} else {
+			wd_buf_puts(b, "no personal, financial, health or secret data reaches it");
+		}
+	} else if (af && af->classes) {
+		sc->classes = af->classes;
+		put_classes(b, sc->classes);
+		if (af->data[0])
+			wd_buf_printf(b, " (%s)", af->data);
+	} else {
+		wd_buf_puts(b, "no personal, financial, health or secret data found");
+	}
+	for (k = WD_CLASS_PII; k <= WD_CLASS_SECRET; k++)
+		if (sc->classes & (1u << k))
+			d = 3;
+	if (d == 1 && (sc->classes & (1u << WD_CLASS_INTERNAL)))
+		d = 2;
+	sc->v.sensitive = d == 3;
+	sc->v.data = sc->fi->exposes && af && !comp_only ? af->data : "";
+	factor_add(&sc->fs, "impact", "data classes", d);
+	return d;
+}
+
+static int score_technical(scoring *sc, const wd_finding *f)
+{
+	const wd_component *c = sc->c;
+	const wd_detection *det = sc->v.det;
+	risk_family fam = sc->v.fam;
+	int t = sc->fi->tech;
+	const char *text = sc->fi->tech_text;
+
+	if ((fam == FAM_ENTRY || fam == FAM_ENTRY_RUNTIME) && sc->af && sc->af->acts) {
+		t = 3;
+		text = "anyone can make the workflow write, send or run what it was built to";
+	} else if (fam == FAM_INJ_EXEC && c && is_shell(c)) {
+		t = 4;
+		text = "run commands on the platform host";
+	} else if (fam == FAM_INJ_EXEC && f->severity >= WD_SEV_HIGH) {
+		/* the rule rates code that evals, spawns or opens files high */
+		t = 3;
+		text = "run code on the platform";
+	} else if (fam == FAM_FS && c && (c->flags & WD_COMP_FS_DYNAMIC)) {
+		t = 3;
+		text = "read or overwrite files anywhere the platform can";
+	} else if (fam == FAM_SECRET && det && wd_str_eq_c(det->family, "cloud")) {
+		t = 4;
+		text = "access to a cloud account";
+	} else if (fam == FAM_SECRET && det && wd_str_eq_c(det->family, "private-key")) {
+		t = 4;
+		text = "the identity a private key proves";
+	}
+	wd_buf_puts(&sc->fs.b, text);
+	factor_add(&sc->fs, "impact", "technical impact", t);
+	return t;
+}
+
+/* Returns the criticality 1..4, or 0 when not stated. */
+static int score_criticality(scoring *sc)
+{
+	static const char *const names[] = {"", "low", "moderate", "high", "mission-critical"};
+	wd_buf *b = &sc->fs.b;
+	int c = sc->af ? sc->af->crit : 0;
+
+	if (c) {
+		wd_buf_printf(b, "%s (%d)", names[c], c);
+		if (sc->af->crit_src && sc->af->crit_src[0])
+			wd_buf_printf(b, " from %.200s", sc->af->crit_src);
+	} else {
+		wd_buf_puts(b, "not stated in the policy or owners file: treated as moderate (2)");
+	}
+	factor_add(&sc->fs, "impact", "criticality", c ? c : 2);
+	return c;
+}
+
+static int score_egress(scoring *sc)
+{
+	const app_facts *af = sc->af;
+	wd_buf *b = &sc->fs.b;
+	uint32_t k, shown;
+	int counted;
+
+	if (!af || !af->negress) {
+		wd_buf_puts(b, af ? "no external destination found" : "file-level: none");
+		factor_add(&sc->fs, "impact", "egress", 1);
+		return 1;
+	}
+	shown = af->negress < 2 ? af->negress : 2;
+	counted = sc->fi->egress && sc->v.sensitive;
+	if (counted) {
+		put_classes(b, sc->classes);
+		wd_buf_puts(b, " can leave to ");
+	} else {
+		wd_buf_puts(b, "data goes to ");
+	}
+	for (k = 0; k < shown; k++) {
+		if (k)
+			wd_buf_puts(b, " and ");
+		wd_risk_put_name(b, sc->cx->egress[af->egress_first + k], "");
+	}
+	if (af->negress > shown)
+		wd_buf_printf(b, " (and %u more)", af->negress - shown);
+	if (!counted)
+		wd_buf_puts(b, sc->fi->egress ? "; not counted: no sensitive data involved"
+		                              : "; not counted for this kind of finding");
+	sc->v.egress = &sc->cx->egress[af->egress_first];
+	sc->v.negress = af->negress;
+	factor_add(&sc->fs, "impact", "egress", counted ? 3 : 2);
+	return counted ? 3 : 2;
+}
+
+/* Keep v inside [lo, hi]; a factor says so when that changed it. */
+static int bound(scoring *sc, const char *side, int v, int lo, int hi, int sev)
+{
+	int w = v < lo ? lo : v > hi ? hi : v;
+	int lik = side[0] == 'l';
+
+	if (w != v) {
+		wd_buf_printf(&sc->fs.b, "%s finding: %s from %s to %s",
+		              wd_severity_name((wd_severity)sev), w > v ? "raised" : "lowered",
+		              lik ? wd_risk_likelihood_name(v) : wd_risk_impact_name(v),
+		              lik ? wd_risk_likelihood_name(w) : wd_risk_impact_name(w));
+		factor_add(&sc->fs, side, "rule severity", w);
+	}
+	return w;
+}
+
+/* FAIR-lite: the most valuable record class the finding exposes. */
+static wd_status estimate_loss(scoring *sc, int l, wd_arena *arena, wd_risk *out)
+{
+	const wd_risk_ctx *cx = sc->cx;
+	wd_buf *b = &sc->fs.b;
+	wd_loss_inputs best, li;
+	wd_class best_cls = WD_CLASS_NONE;
+	const char *cur;
+	int k;
+
+	if (!cx->in.loss || sc->v.app == WD_NONE || !sc->classes)
+		return WD_OK;
+	memset(&best, 0, sizeof(best));
+	for (k = WD_CLASS_INTERNAL; k <= WD_CLASS_SECRET; k++) {
+		if (!(sc->classes & (1u << k)))
+			continue;
+		memset(&li, 0, sizeof(li));
+		if (!cx->in.loss(cx->in.ud, sc->m, sc->v.app, (wd_class)k, &li) || !loss_ok(&li))
+			continue;
+		if (best_cls == WD_CLASS_NONE ||
+		    li.records * li.per_record_max > best.records * best.per_record_max) {
+			best = li;
+			best_cls = (wd_class)k;
+		}
+	}
+	if (best_cls == WD_CLASS_NONE)
+		return WD_OK;
+	cur = best.currency && best.currency[0] ? best.currency : "";
+	wd_buf_reset(b);
+	wd_buf_puts(b, "Assumes ");
+	put_amount(b, best.records);
+	wd_buf_printf(b, " records of %s at ", class_phrase(best_cls));
+	put_amount(b, best.per_record_min);
+	wd_buf_puts(b, " to ");
+	put_amount(b, best.per_record_max);
+	wd_buf_printf(b, "%s%.16s per record", cur[0] ? " " : "", cur);
+	if (best.source && best.source[0])
+		wd_buf_printf(b, " (%.200s)", best.source);
+	wd_buf_printf(b, ", and %g to %g loss events a year for a finding that is %s; ",
+	              freq_band[l].min, freq_band[l].max, wd_risk_likelihood_name(l));
+	wd_buf_puts(b, "yearly loss = records x value per record x events per year, a range, "
+	               "not a forecast.");
+	out->currency = wd_arena_strndup(arena, cur, strnlen(cur, 16));
+	out->loss_assumptions = wd_buf_failed(b) ? NULL
+	                                         : wd_arena_strndup(arena, wd_buf_cstr(b), b->len);
+	wd_buf_reset(b);
+	if (!out->currency || !out->loss_assumptions)
+		return WD_ENOMEM;
+	out->loss_min = best.records * best.per_record_min * freq_band[l].min;
+	out->loss_max = best.records * best.per_record_max * freq_band[l].max;
+	return WD_OK;
+}
+
+wd_status wd_risk_assess(wd_risk_ctx *cx, const wd_finding *f, wd_arena *arena, wd_risk *out)
+{
+	scoring sc;
 	wd_risk_factor *fa;
-	int E, X, B, D, T, C, G, L, I, lraw, iraw, sev, wide, comp_only = 0;
-	uint16_t classes = 0;
-	uint32_t cred = WD_NONE;
-	const char *xtext, *ttext;
-	wd_status rc = WD_OK;
+	int e, x, r, d, t, c, g, l, i, sev;
+	wd_status rc = WD_ENOMEM;
 
 	if (!out)
 		return WD_EINVAL;
 	memset(out, 0, sizeof(*out));
 	if (!cx || !f || !arena)
 		return WD_EINVAL;
-	m = cx->m;
-	memset(&v, 0, sizeof(v));
-	memset(&fs, 0, sizeof(fs));
-	wd_buf_init(&fs.b, 4096);
-	fs.arena = arena;
-
-	v.m = m;
-	v.f = f;
-	v.fam = wd_risk_family(f->rule ? f->rule->id : NULL);
-	fi = &families[v.fam];
-	v.app = f->app < m->napps ? f->app : WD_NONE;
-	v.comp = f->comp < m->ncomps ? f->comp : WD_NONE;
-	v.entry = WD_NONE;
-	v.cred = WD_NONE;
-	if (v.app != WD_NONE)
-		af = &cx->apps[v.app];
-	if (v.comp != WD_NONE)
-		c = &m->comps[v.comp];
-	if (v.fam == FAM_SECRET)
-		v.det = detection_at(cx, f);
+	memset(&sc, 0, sizeof(sc));
+	sc.cx = cx;
+	sc.m = cx->m;
+	wd_buf_init(&sc.fs.b, 4096);
+	sc.fs.arena = arena;
+	sc.v.m = cx->m;
+	sc.v.f = f;
+	sc.v.fam = wd_risk_family(f->rule ? f->rule->id : NULL);
+	sc.fi = &families[sc.v.fam];
+	sc.v.app = f->app < cx->m->napps ? f->app : WD_NONE;
+	sc.v.comp = f->comp < cx->m->ncomps ? f->comp : WD_NONE;
+	sc.v.entry = WD_NONE;
+	sc.v.cred = WD_NONE;
+	sc.af = sc.v.app != WD_NONE ? &cx->apps[sc.v.app] : NULL;
+	sc.c = sc.v.comp != WD_NONE ? &cx->m->comps[sc.v.comp] : NULL;
+	if (sc.v.fam == FAM_SECRET)
+		sc.v.det = detection_at(cx, f);
 	sev = (int)f->severity < 0 ? 0 : (int)f->severity > 4 ? 4 : (int)f->severity;
 
-	/* -- likelihood: exposure -- */
-	if (fi->expo == REACH_EXPORT || fi->expo == REACH_PACKAGE) {
-		v.reach = fi->expo;
-		E = 1;
-	} else if (c && (c->app != WD_NONE || (c->flags & WD_COMP_PUBLIC))) {
-		E = comp_exposure(cx, v.comp, &v.reach, &v.entry);
-	} else if (af) {
-		/* app-level, or a shared config node: the app's most exposed way in */
-		E = af->exposure;
-		v.reach = af->reach;
-		v.entry = af->entry;
-	} else {
-		v.reach = REACH_FILE;
-		E = 1;
-	}
-	wd_buf_puts(&fs.b, reach_text(v.reach));
-	if (v.entry != WD_NONE) {
-		wd_buf_puts(&fs.b, " (");
-		wd_risk_put_name(&fs.b, m->comps[v.entry].name, "an unnamed entry point");
-		if (v.reach == REACH_AUTH)
-			wd_buf_printf(&fs.b, ", %s", wd_auth_name(m->comps[v.entry].auth));
-		wd_buf_putc(&fs.b, ')');
-	}
-	factor_add(&fs, "likelihood", "exposure", E);
+	e = score_exposure(&sc);
+	x = score_exploitability(&sc);
+	r = score_blast_radius(&sc);
+	d = score_data(&sc);
+	t = score_technical(&sc, f);
+	c = score_criticality(&sc);
+	g = score_egress(&sc);
+	l = bound(&sc, "likelihood", clamp4(e + (x - 2) + (r >= 3)), bounds[sev].lmin,
+	          bounds[sev].lmax, sev);
+	i = bound(&sc, "impact", clamp4((d > t ? d : t) + (c ? c - 2 : 0) + (g == 3)),
+	          bounds[sev].imin, bounds[sev].imax, sev);
+	out->likelihood = l;
+	out->impact = i;
+	out->level = wd_risk_matrix(l, i);
 
-	/* -- likelihood: exploitability -- */
-	X = fi->exploit;
-	xtext = fi->exploit_text;
-	if (v.fam == FAM_CODE_SHELL && c && cx->open_of[v.comp] &&
-	    cx->open_of[v.comp] - 1 != v.comp && (c->flags & WD_COMP_SHELL_DYNAMIC)) {
-		/* WD-INJ-001 scores the public path to this command; this is the capability */
-		X = 1;
-		xtext = "the path from public input is scored as WD-INJ-001; this finding is the "
-		        "capability";
-	} else if (v.fam == FAM_CODE_SHELL && c && (c->flags & WD_COMP_SHELL_DYNAMIC)) {
-		X = 3;
-		xtext = "the command line is built from workflow data (an injection path)";
-	} else if (v.fam == FAM_FS && c && (c->flags & WD_COMP_FS_DYNAMIC)) {
-		X = 3;
-		xtext = "the file path is built from workflow data (an injection path)";
-	}
-	if (X == 0) {
-		if (v.comp != WD_NONE && cx->open_of[v.comp] && cx->open_of[v.comp] - 1 != v.comp) {
-			X = 3;
-			wd_buf_puts(&fs.b, "untrusted input from ");
-			wd_risk_put_name(&fs.b, m->comps[cx->open_of[v.comp] - 1].name,
-			                 "an unnamed entry point");
-			wd_buf_puts(&fs.b, " reaches it");
-			xtext = NULL;
-		} else {
-			X = 2;
-			xtext = DIRECT_TEXT;
-		}
-	}
-	if (xtext)
-		wd_buf_puts(&fs.b, xtext);
-	factor_add(&fs, "likelihood", "exploitability", X);
-
-	/* -- likelihood: credential blast radius -- */
-	if (fi->expo == REACH_EXPORT) {
-		B = 1;
-		wd_buf_puts(&fs.b, "not a stored credential: the value itself is in the export");
-	} else {
-		cred = c ? cx->comp_cred[v.comp] : af ? af->cred : WD_NONE;
-		B = cred == WD_NONE ? 1 : cx->cred_score[cred];
-		if (cred == WD_NONE) {
-			wd_buf_puts(&fs.b, "no stored credential involved");
-		} else {
-			const wd_credential *cr = &m->creds[cred];
-			wd_str nm = cr->name.len ? cr->name : cr->id.len ? cr->id : cr->type;
-			wd_buf_puts(&fs.b, "credential ");
-			wd_risk_put_name(&fs.b, nm, "(unnamed)");
-			if (B == 4)
-				wd_buf_puts(&fs.b, " is the maker's own connection, used for everyone who "
-				                   "starts the flow");
-			else if (B == 3)
-				wd_buf_printf(&fs.b, " is shared by %u components in %u app%s",
-				              cx->cred_ncomps[cred], cx->cred_napps[cred],
-				              cx->cred_napps[cred] == 1 ? "" : "s");
-			else
-				wd_buf_printf(&fs.b, " is used by %u component%s", cx->cred_ncomps[cred],
-				              cx->cred_ncomps[cred] == 1 ? "" : "s");
-			v.cred = cred;
-			v.embedded = B == 4;
-		}
-	}
-	factor_add(&fs, "likelihood", "credential blast radius", B);
-	wide = B >= 3;
-	lraw = clamp4(E + (X - 2) + wide);
-
-	/* -- impact: data classes -- */
-	if (v.fam == FAM_SECRET) {
-		classes = (uint16_t)(1u << WD_CLASS_SECRET);
-		wd_buf_puts(&fs.b, "a secret written into the export");
-	} else if (v.fam == FAM_SECRET_FILE) {
-		classes = (uint16_t)(1u << WD_CLASS_CREDENTIAL);
-		wd_buf_puts(&fs.b, "stored passwords and keys");
-	} else if (!fi->exposes) {
-		wd_buf_puts(&fs.b, "not involved: this finding does not expose data itself");
-	} else if (af && c && component_scope(v.fam, c) && !cx->data_of[v.comp]) {
-		/* the weakness is in one component: only the data that reaches it counts */
-		if (cx->comp_secret[v.comp]) {
-			classes = (uint16_t)(1u << WD_CLASS_SECRET);
-			wd_buf_puts(&fs.b, "a secret found in this component; no classified data "
-			                   "reaches it");
-		} else {
-			wd_buf_puts(&fs.b, "no personal, financial, health or secret data reaches it");
-		}
-		comp_only = 1;
-	} else if (af && af->classes) {
-		classes = af->classes;
-		put_classes(&fs.b, classes);
-		if (af->data[0])
-			wd_buf_printf(&fs.b, " (%s)", af->data);
-	} else {
-		wd_buf_puts(&fs.b, "no personal, financial, health or secret data found");
-	}
-	D = 1;
-	{
-		int k;
-		for (k = WD_CLASS_PII; k <= WD_CLASS_SECRET; k++)
-			if (classes & (1u << k))
-				D = 3;
-		if (D == 1 && (classes & (1u << WD_CLASS_INTERNAL)))
-			D = 2;
-	}
-	factor_add(&fs, "impact", "data classes", D);
-	v.sensitive = D == 3;
-	v.data = fi->exposes && af && !comp_only ? af->data : "";
-
-	/* -- impact: technical impact (the rule family) -- */
-	T = fi->tech;
-	ttext = fi->tech_text;
-	if ((v.fam == FAM_ENTRY || v.fam == FAM_ENTRY_RUNTIME) && af && af->acts) {
-		T = 3;
-		ttext = "anyone can make the workflow write, send or run what it was built to";
-	} else if (v.fam == FAM_INJ_EXEC && c && is_shell(c)) {
-		T = 4;
-		ttext = "run commands on the platform host";
-	} else if (v.fam == FAM_INJ_EXEC && f->severity >= WD_SEV_HIGH) {
-		/* the rule rates code that evals, spawns or opens files high */
-		T = 3;
-		ttext = "run code on the platform";
-	} else if (v.fam == FAM_FS && c && (c->flags & WD_COMP_FS_DYNAMIC)) {
-		T = 3;
-		ttext = "read or overwrite files anywhere the platform can";
-	} else if (v.fam == FAM_SECRET && v.det &&
-	           (wd_str_eq_c(v.det->family, "cloud") ||
-	            wd_str_eq_c(v.det->family, "private-key"))) {
-		T = 4;
-		ttext = wd_str_eq_c(v.det->family, "cloud") ? "access to a cloud account"
-		                                           : "the identity a private key proves";
-	}
-	wd_buf_puts(&fs.b, ttext);
-	factor_add(&fs, "impact", "technical impact", T);
-
-	/* -- impact: criticality -- */
-	C = af ? af->crit : 0;
-	if (C) {
-		static const char *const cn[] = {"", "low", "moderate", "high", "mission-critical"};
-		wd_buf_printf(&fs.b, "%s (%d)", cn[C], C);
-		if (af->crit_src && af->crit_src[0])
-			wd_buf_printf(&fs.b, " from %.200s", af->crit_src);
-	} else {
-		wd_buf_puts(&fs.b, "not stated in the policy or owners file: treated as moderate (2)");
-	}
-	factor_add(&fs, "impact", "criticality", C ? C : 2);
-
-	/* -- impact: external egress -- */
-	G = 1;
-	if (af && af->negress) {
-		uint32_t k, shown = af->negress < 2 ? af->negress : 2;
-		int counted = fi->egress && v.sensitive;
-		G = counted ? 3 : 2;
-		if (counted) {
-			put_classes(&fs.b, classes);
-			wd_buf_puts(&fs.b, " can leave to ");
-		} else {
-			wd_buf_puts(&fs.b, "data goes to ");
-		}
-		for (k = 0; k < shown; k++) {
-			if (k)
-				wd_buf_puts(&fs.b, " and ");
-			wd_risk_put_name(&fs.b, cx->egress[af->egress_first + k], "");
-		}
-		if (af->negress > shown)
-			wd_buf_printf(&fs.b, " (and %u more)", af->negress - shown);
-		if (!counted)
-			wd_buf_puts(&fs.b, fi->egress ? "; not counted: no sensitive data involved"
-			                              : "; not counted for this kind of finding");
-		v.egress = &cx->egress[af->egress_first];
-		v.negress = af->negress;
-	} else {
-		wd_buf_puts(&fs.b, af ? "no external destination found" : "file-level: none");
-	}
-	factor_add(&fs, "impact", "egress", G);
-	iraw = clamp4((D > T ? D : T) + (C ? C - 2 : 0) + (G == 3));
-
-	/* -- the rule's severity as the technical baseline -- */
-	L = lraw;
-	I = iraw;
-	if (L < bounds[sev].lmin)
-		L = bounds[sev].lmin;
-	if (L > bounds[sev].lmax)
-		L = bounds[sev].lmax;
-	if (I < bounds[sev].imin)
-		I = bounds[sev].imin;
-	if (I > bounds[sev].imax)
-		I = bounds[sev].imax;
-	if (L != lraw) {
-		wd_buf_printf(&fs.b, "%s finding: %s from %s to %s", wd_severity_name((wd_severity)sev),
-		              L > lraw ? "raised" : "lowered", wd_risk_likelihood_name(lraw),
-		              wd_risk_likelihood_name(L));
-		factor_add(&fs, "likelihood", "rule severity", L);
-	}
-	if (I != iraw) {
-		wd_buf_printf(&fs.b, "%s finding: %s from %s to %s", wd_severity_name((wd_severity)sev),
-		              I > iraw ? "raised" : "lowered", wd_risk_impact_name(iraw),
-		              wd_risk_impact_name(I));
-		factor_add(&fs, "impact", "rule severity", I);
-	}
-	out->likelihood = L;
-	out->impact = I;
-	out->level = wd_risk_matrix(L, I);
-
-	/* -- the business-impact sentence -- */
-	wd_risk_sentence(&v, &fs.b);
-	if (wd_buf_failed(&fs.b) ||
-	    !(out->impact_sentence = wd_arena_strndup(arena, wd_buf_cstr(&fs.b), fs.b.len))) {
-		rc = WD_ENOMEM;
+	wd_risk_sentence(&sc.v, &sc.fs.b);
+	if (wd_buf_failed(&sc.fs.b) ||
+	    !(out->impact_sentence = wd_arena_strndup(arena, wd_buf_cstr(&sc.fs.b), sc.fs.b.len)))
 		goto out;
-	}
-	wd_buf_reset(&fs.b);
-
-	/* -- FAIR-lite: the most valuable record class the finding exposes -- */
-	if (cx->in.loss && v.app != WD_NONE && classes) {
-		wd_loss_inputs best, li;
-		wd_class best_cls = WD_CLASS_NONE;
-		int k;
-		memset(&best, 0, sizeof(best));
-		for (k = WD_CLASS_INTERNAL; k <= WD_CLASS_SECRET; k++) {
-			if (!(classes & (1u << k)))
-				continue;
-			memset(&li, 0, sizeof(li));
-			if (!cx->in.loss(cx->in.ud, m, v.app, (wd_class)k, &li) || !loss_ok(&li))
-				continue;
-			if (best_cls == WD_CLASS_NONE ||
-			    li.records * li.per_record_max > best.records * best.per_record_max) {
-				best = li;
-				best_cls = (wd_class)k;
-			}
-		}
-		if (best_cls != WD_CLASS_NONE) {
-			const char *cur = best.currency && best.currency[0] ? best.currency : "";
-			out->loss_min = best.records * best.per_record_min * freq_band[L].min;
-			out->loss_max = best.records * best.per_record_max * freq_band[L].max;
-			out->currency = wd_arena_strndup(arena, cur, strnlen(cur, 16));
-			wd_buf_puts(&fs.b, "Assumes ");
-			put_amount(&fs.b, best.records);
-			wd_buf_printf(&fs.b, " records of %s at ", class_phrase(best_cls));
-			put_amount(&fs.b, best.per_record_min);
-			wd_buf_puts(&fs.b, " to ");
-			put_amount(&fs.b, best.per_record_max);
-			wd_buf_printf(&fs.b, "%s%.16s per record", cur[0] ? " " : "", cur);
-			if (best.source && best.source[0])
-				wd_buf_printf(&fs.b, " (%.200s)", best.source);
-			wd_buf_printf(&fs.b, ", and %g to %g loss events a year for a finding that is %s; "
-			                     "yearly loss = records x value per record x events per year, a "
-			                     "range, not a forecast.",
-			              freq_band[L].min, freq_band[L].max, wd_risk_likelihood_name(L));
-			if (wd_buf_failed(&fs.b) || !out->currency ||
-			    !(out->loss_assumptions =
-			          wd_arena_strndup(arena, wd_buf_cstr(&fs.b), fs.b.len))) {
-				rc = WD_ENOMEM;
-				goto out;
-			}
-		}
-	}
-
-	if (fs.failed) {
-		rc = WD_ENOMEM;
+	if (estimate_loss(&sc, l, arena, out) != WD_OK || sc.fs.failed)
 		goto out;
-	}
-	fa = wd_arena_alloc(arena, fs.n * sizeof(*fa));
-	if (!fa) {
-		rc = WD_ENOMEM;
+	fa = wd_arena_alloc(arena, sc.fs.n * sizeof(*fa) + 1);
+	if (!fa)
 		goto out;
-	}
-	memcpy(fa, fs.f, fs.n * sizeof(*fa));
+	memcpy(fa, sc.fs.f, sc.fs.n * sizeof(*fa));
 	out->factors = fa;
-	out->nfactors = fs.n;
+	out->nfactors = sc.fs.n;
 	out->scored = 1;
+	rc = WD_OK;
 out:
-	wd_buf_release(&fs.b);
+	wd_buf_release(&sc.fs.b);
 	if (rc != WD_OK)
 		memset(out, 0, sizeof(*out));
 	return rc;

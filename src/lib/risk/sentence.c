@@ -25,7 +25,11 @@ void wd_risk_put_name(wd_buf *b, wd_str name, const char *fallback)
 	}
 	while (i < name.len && chars < RISK_NAME_MAX) {
 		unsigned char ch = (unsigned char)name.ptr[i];
-		size_t n = ch < 0x80 ? 1 : (ch >> 5) == 6 ? 2 : (ch >> 4) == 14 ? 3 : (ch >> 3) == 30 ? 4 : 1;
+		size_t n = ch < 0x80            ? 1
+		           : (ch >> 5) == 6     ? 2
+		           : (ch >> 4) == 14    ? 3
+		           : (ch >> 3) == 30    ? 4
+		                                : 1; /* a stray byte counts as one */
 		if (n > name.len - i)
 			n = name.len - i;
 		i += n;
@@ -209,12 +213,30 @@ static void put_secret_what(const risk_view *v, wd_buf *b)
 	for (i = 0; i < sizeof(nouns) / sizeof(*nouns); i++)
 		if (wd_str_eq_c(v->det->family, nouns[i].family))
 			break;
-	if (v->det->provider.len)
-		wd_buf_printf(b, "%.*s %s", (int)(v->det->provider.len > 40 ? 40 : v->det->provider.len),
-		              v->det->provider.ptr, i < sizeof(nouns) / sizeof(*nouns)
-		                                        ? nouns[i].with_provider : "credential");
-	else
+	if (v->det->provider.len) {
+		int pl = (int)(v->det->provider.len > 40 ? 40 : v->det->provider.len);
+		wd_buf_printf(b, "%.*s %s", pl, v->det->provider.ptr,
+		              i < sizeof(nouns) / sizeof(*nouns) ? nouns[i].with_provider
+		                                                 : "credential");
+	} else
 		wd_buf_puts(b, i < sizeof(nouns) / sizeof(*nouns) ? nouns[i].alone : "credential");
+}
+
+/* The service of the component the finding's credential belongs to ("Office
+ * 365 Outlook"), or empty. Credential types of Power Automate connections
+ * are ids, not names a reader knows. */
+static wd_str cred_service(const risk_view *v)
+{
+	const wd_credential *cr;
+	const wd_component *c;
+
+	if (v->cred == WD_NONE || v->cred >= v->m->ncreds)
+		return WD_STR_NULL;
+	cr = &v->m->creds[v->cred];
+	if (cr->comp >= v->m->ncomps)
+		return WD_STR_NULL;
+	c = &v->m->comps[cr->comp];
+	return c->connector ? c->connector->service : WD_STR_NULL;
 }
 
 /* The rule's title with its first word in lower case ("TLS ..." stays). */
@@ -285,8 +307,8 @@ void wd_risk_sentence(const risk_view *v, wd_buf *b)
 	case FAM_HTTP_SSRF:
 		if (put_attacker(v, b, " can make ")) {
 			put_where(v, b);
-			wd_buf_puts(b, " send requests to a server of their choosing, including systems "
-			               "inside the network");
+			wd_buf_puts(b, " send requests to a server of their choosing, including "
+			               "systems inside the network");
 		}
 		break;
 	case FAM_HTTP_DYNAMIC:
@@ -313,7 +335,8 @@ void wd_risk_sentence(const risk_view *v, wd_buf *b)
 		put_where(v, b);
 		wd_buf_printf(b, " reads or writes files on %s", server(v));
 		if (c && (c->flags & WD_COMP_FS_DYNAMIC)) {
-			if (v->reach == REACH_OPEN || v->reach == REACH_AUTH || v->reach == REACH_INVOKED) {
+			if (v->reach == REACH_OPEN || v->reach == REACH_AUTH ||
+			    v->reach == REACH_INVOKED) {
 				wd_buf_puts(b, " at a path that ");
 				put_who(v, b, "");
 				wd_buf_puts(b, " can choose");
@@ -351,8 +374,8 @@ void wd_risk_sentence(const risk_view *v, wd_buf *b)
 		wd_buf_puts(b, " works for anyone who gets a copy of this export");
 		break;
 	case FAM_SECRET_FILE:
-		wd_buf_puts(b, "every password and key in the credentials file next to this flow can "
-		               "be read by anyone who gets a copy of the file");
+		wd_buf_puts(b, "every password and key in the credentials file next to this flow "
+		               "can be read by anyone who gets a copy of the file");
 		break;
 	case FAM_DATA_PINNED:
 		wd_buf_puts(b, "real ");
@@ -396,8 +419,8 @@ void wd_risk_sentence(const risk_view *v, wd_buf *b)
 		break;
 	case FAM_COMP_COMMUNITY:
 		put_where(v, b);
-		wd_buf_puts(b, " runs code from a community package; if that package is malicious or "
-		               "taken over, it gets ");
+		wd_buf_puts(b, " runs code from a community package; if that package is malicious "
+		               "or taken over, it gets ");
 		if (has_data(v))
 			wd_buf_printf(b, "the %s the workflow handles", v->data);
 		else
@@ -423,7 +446,8 @@ void wd_risk_sentence(const risk_view *v, wd_buf *b)
 	case FAM_LOG_ERRORS:
 		wd_buf_puts(b, "when ");
 		put_app(v, b);
-		wd_buf_puts(b, " fails, nobody is told, so lost work or an attack can go unnoticed");
+		wd_buf_puts(b, " fails, nobody is told, so lost work or an attack can go "
+		               "unnoticed");
 		break;
 	case FAM_LOG_FAILED:
 		wd_buf_puts(b, "if ");
@@ -440,10 +464,8 @@ void wd_risk_sentence(const risk_view *v, wd_buf *b)
 		wd_buf_puts(b, "everyone who starts ");
 		put_app(v, b);
 		wd_buf_puts(b, " acts with the maker's own ");
-		if (v->cred != WD_NONE && v->m->creds[v->cred].comp < v->m->ncomps &&
-		    v->m->comps[v->m->creds[v->cred].comp].connector &&
-		    v->m->comps[v->m->creds[v->cred].comp].connector->service.len) {
-			wd_risk_put_name(b, v->m->comps[v->m->creds[v->cred].comp].connector->service, "");
+		if (cred_service(v).len) {
+			wd_risk_put_name(b, cred_service(v), "");
 			wd_buf_putc(b, ' ');
 		}
 		wd_buf_puts(b, "connection, so they can do whatever the maker can there");
