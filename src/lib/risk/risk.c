@@ -116,11 +116,11 @@ risk_family wd_risk_family(const char *rule_id)
 }
 
 /*
- * Factor defaults per family (docs/risk.md, "Rule families"). exploit 0
- * means "2, or 3 when untrusted public input reaches the component";
- * exposure REACH_INTERNAL means "from the model's reachability"; the few
- * values that depend on the component (shell or code, fixed or dynamic
- * path, ...) are adjusted in wd_risk_assess().
+ * Factor defaults per family (docs/risk.md, "Exploitability" and "Technical
+ * impact"). exploit 0 means "2, or 3 when untrusted public input reaches
+ * the component"; exposure REACH_INTERNAL means "from the model's
+ * reachability"; the few values that depend on the component (shell or
+ * code, fixed or dynamic path, ...) are adjusted by the score_* functions.
  */
 typedef struct fam_info {
 	risk_reach expo;
