@@ -185,6 +185,34 @@ fail:
 	return 0;
 }
 
+/*
+ * The names the reports show for the policy ("default", "default, a.yaml"):
+ * only the CLI knows which files it loaded (policy.h has no accessor), so it
+ * names them when the scan applied a policy but left policy_names unset.
+ * 0 when out of memory.
+ */
+static int name_policies(wd_scan_result *r, const policy_args *pa)
+{
+	wd_buf names;
+	size_t i;
+	int ok;
+
+	if (pa->none)
+		return 1; /* owners or suppressions only: no policy */
+	wd_buf_init(&names, 1 << 20);
+	if (pa->nfiles == 0 || pa->default_too)
+		wd_buf_puts(&names, "default");
+	for (i = 0; i < pa->nfiles; i++) {
+		if (names.len)
+			wd_buf_puts(&names, ", ");
+		wd_buf_puts(&names, pa->files[i]);
+	}
+	r->policy_names = wd_arena_strndup(&r->arena, wd_buf_cstr(&names), names.len);
+	ok = r->policy_names && !wd_buf_failed(&names);
+	wd_buf_release(&names);
+	return ok;
+}
+
 int cmd_scan(int argc, char **argv)
 {
 	const char *format = "text", *output = NULL, *color = "auto", *group = "app";
@@ -344,6 +372,10 @@ int cmd_scan(int argc, char **argv)
 	}
 	if (prog.last)
 		fprintf(stderr, "\r\033[K");
+	if (res.has_policy && !res.policy_names && !name_policies(&res, &pa)) {
+		fprintf(stderr, "warden scan: out of memory\n");
+		goto done;
+	}
 	if (baseline) {
 		wd_error_clear(&err);
 		if (wd_scan_apply_baseline(&res, base_json, base_len, &err) != WD_OK) {
