@@ -264,8 +264,12 @@ static void apps_by_risk(md *m, const wd_scan_result *r, const wd_report_view *v
 		free(rank);
 		return;
 	}
-	wd_buf_puts(m->out, "| App | Platform | Owner | Environment | Risk | Score | Open | "
-	                    "Suppressed |\n|---|---|---|---|---|---:|---:|---:|\n");
+	/* the Owner column only when ownership was checked */
+	wd_buf_puts(m->out, r->has_owners
+	                        ? "| App | Platform | Owner | Environment | Risk | Score | Open | "
+	                          "Suppressed |\n|---|---|---|---|---|---:|---:|---:|\n"
+	                        : "| App | Platform | Environment | Risk | Score | Open | "
+	                          "Suppressed |\n|---|---|---|---|---:|---:|---:|\n");
 	for (i = 0; i < r->napps && shown < TABLE_ROWS; i++) {
 		const wd_result_app *a = &r->apps[rank[i].i];
 		const wd_report_app *va = &v->apps[rank[i].i];
@@ -275,8 +279,10 @@ static void apps_by_risk(md *m, const wd_scan_result *r, const wd_report_view *v
 		wd_buf_puts(b, "| ");
 		name(b, a->name);
 		wd_buf_printf(b, " | %s | ", a->platform ? a->platform : "");
-		owner_text(b, r, &a->owner);
-		wd_buf_puts(b, " | ");
+		if (r->has_owners) {
+			owner_text(b, r, &a->owner);
+			wd_buf_puts(b, " | ");
+		}
 		name(b, a->environment);
 		wd_buf_printf(b, " | %s%s | ", sev_title(rank[i].level),
 		              va->level < 0 && va->sev >= 0 ? " (severity)" : "");
@@ -399,8 +405,11 @@ static void details(md *m, const wd_scan_result *r, const wd_report_view *v)
 		return;
 	wd_buf_printf(m->out, "<details><summary>All findings (%zu open, %zu suppressed)</summary>\n\n",
 	              v->open, v->suppressed);
-	wd_buf_puts(m->out, "| Severity | Risk | Rule | App | Component | Owner | Location | Status |\n"
-	                    "|---|---|---|---|---|---|---|---|\n");
+	wd_buf_puts(m->out, r->has_owners
+	                        ? "| Severity | Risk | Rule | App | Component | Owner | Location | "
+	                          "Status |\n|---|---|---|---|---|---|---|---|\n"
+	                        : "| Severity | Risk | Rule | App | Component | Location | Status |\n"
+	                          "|---|---|---|---|---|---|---|\n");
 	for (i = 0; i < r->nfindings; i++) {
 		const wd_result_finding *f = &r->findings[i];
 		wd_buf *b = &m->item;
@@ -410,8 +419,10 @@ static void details(md *m, const wd_scan_result *r, const wd_report_view *v)
 		wd_buf_puts(b, " | ");
 		name(b, f->comp_id ? f->comp_name : NULL);
 		wd_buf_puts(b, " | ");
-		owner_text(b, r, &f->owner);
-		wd_buf_puts(b, " | ");
+		if (r->has_owners) {
+			owner_text(b, r, &f->owner);
+			wd_buf_puts(b, " | ");
+		}
 		location(b, f);
 		wd_buf_printf(b, " | %s%s |\n", f->status == WD_FINDING_SUPPRESSED ? "suppressed" : "open",
 		              r->has_baseline && f->is_new == 1 ? ", new" : "");
