@@ -177,8 +177,3 @@ void wd_report_json_num(wd_buf *out, double v)
 		v = 0;
 	wd_buf_printf(out, "%.15g", v);
 }
-
-const char *wd_report_app_label(const wd_result_finding *f)
-{
-	return f->app_name ? f->app_name : "";
-}

@@ -51,7 +51,4 @@ void wd_report_date(int32_t days, char out[WD_REPORT_DATE_MAX]);
 /* A finite number for JSON (NaN and infinities become 0), %.15g. */
 void wd_report_json_num(wd_buf *out, double v);
 
-/* The text of the finding's app ("" when file-level). */
-const char *wd_report_app_label(const wd_result_finding *f);
-
 #endif
