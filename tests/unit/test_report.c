@@ -647,6 +647,31 @@ static void test_markdown_budget(void **state)
 	wd_scan_result_release(&r);
 }
 
+/* Top risks: at most two per app while other apps have open findings. */
+static void test_markdown_top_diverse(void **state)
+{
+	wd_scan_result r;
+	wd_buf out;
+	wd_markdown_opts o = {WD_SEV_HIGH, 0, 3};
+	size_t i;
+
+	(void)state;
+	build(&r, 0);
+	r.findings = realloc(r.findings, 8 * sizeof(*r.findings));
+	assert_non_null(r.findings);
+	for (i = 4; i < 8; i++)
+		r.findings[i] = r.findings[0]; /* four more criticals in Lead intake */
+	r.nfindings = r.findings_cap = 8;
+	wd_buf_init(&out, 0);
+	wd_report_markdown(&r, &o, &out);
+	assert_int_equal(count(wd_buf_cstr(&out), "`WD-INJ-002`"), 2 + 5); /* 2 top + 5 rows */
+	/* the third entry is the best of another app: WD-SEC-002 (high, file-level) */
+	assert_non_null(strstr(wd_buf_cstr(&out), "3. **High** · `WD-SEC-002`"));
+	assert_null(strstr(wd_buf_cstr(&out), "4. **"));
+	wd_buf_release(&out);
+	wd_scan_result_release(&r);
+}
+
 /* ---- JUnit ------------------------------------------------------------------------------- */
 
 static void test_junit(void **state)
@@ -759,6 +784,7 @@ int main(void)
 		cmocka_unit_test(test_sarif_errors_and_empty),
 		cmocka_unit_test(test_markdown),
 		cmocka_unit_test(test_markdown_budget),
+		cmocka_unit_test(test_markdown_top_diverse),
 		cmocka_unit_test(test_junit),
 		cmocka_unit_test(test_text),
 		cmocka_unit_test(test_date),

@@ -49,20 +49,20 @@ wd_status wd_report_view_init(wd_report_view *v, const wd_scan_result *r)
 	for (i = 0; i < r->nfindings; i++) {
 		const wd_result_finding *f = &r->findings[i];
 		uint32_t a = (uint32_t)r->napps;
-		if (f->app_name && f->app_name[0]) {
-			if (f->app_index < r->napps && same_app(&r->apps[f->app_index], f)) {
-				a = f->app_index;
-			} else {
-				size_t slot = WD_HMAP_START;
-				uint32_t k;
-				uint64_t key = app_key(f->app_file ? f->app_file : "",
-				                       f->app_id ? f->app_id : "", f->app_name);
-				while ((k = wd_hmap_next(&map, key, &slot)) != UINT32_MAX)
-					if (same_app(&r->apps[k], f)) {
-						a = k;
-						break;
-					}
-			}
+		/* an app may have an empty name; a finding is file-level when no app of
+		 * its file has its (empty) id and name */
+		if (f->app_index < r->napps && same_app(&r->apps[f->app_index], f)) {
+			a = f->app_index;
+		} else {
+			size_t slot = WD_HMAP_START;
+			uint32_t k;
+			uint64_t key = app_key(f->app_file ? f->app_file : "", f->app_id ? f->app_id : "",
+			                       f->app_name ? f->app_name : "");
+			while ((k = wd_hmap_next(&map, key, &slot)) != UINT32_MAX)
+				if (same_app(&r->apps[k], f)) {
+					a = k;
+					break;
+				}
 		}
 		v->app_of[i] = a;
 		v->first[a + 1]++;
@@ -176,4 +176,13 @@ void wd_report_json_num(wd_buf *out, double v)
 	if (!isfinite(v))
 		v = 0;
 	wd_buf_printf(out, "%.15g", v);
+}
+
+const char *wd_report_app_name(const wd_report_view *v, const wd_scan_result *r, size_t i)
+{
+	const wd_result_finding *f = &r->findings[i];
+
+	if (f->app_name && f->app_name[0])
+		return f->app_name;
+	return v->app_of[i] < v->napps ? "(unnamed app)" : "(whole file)";
 }

@@ -48,6 +48,10 @@ void wd_report_sort_by_risk(const wd_scan_result *r, uint32_t *idx, size_t n);
 #define WD_REPORT_DATE_MAX 48
 void wd_report_date(int32_t days, char out[WD_REPORT_DATE_MAX]);
 
+/* The name to show for finding i's app: its name, "(unnamed app)", or
+ * "(whole file)" for file-level findings. */
+const char *wd_report_app_name(const wd_report_view *v, const wd_scan_result *r, size_t i);
+
 /* A finite number for JSON (NaN and infinities become 0), %.15g. */
 void wd_report_json_num(wd_buf *out, double v);
 

@@ -3,8 +3,9 @@
  *
  * Sections: a one-line verdict against the --fail-on gate, counts by
  * severity (open, suppressed, new), the top risks (each with owner, business
- * impact and the fix for its platform), apps ranked by risk, owners, and
- * every finding inside a <details> block.
+ * impact and the fix for its platform; at most two per app while other apps
+ * have findings), apps ranked by risk, owners, and every finding inside a
+ * <details> block.
  *
  * A GitHub comment holds at most 65536 characters, so the document has a
  * byte budget (bytes >= characters): every item is written to a scratch
@@ -152,7 +153,42 @@ static void summary(wd_buf *out, const wd_scan_result *r, const wd_report_view *
 	wd_buf_puts(out, "\n\n");
 }
 
-static void top_risks(md *m, const wd_scan_result *r, size_t top)
+/*
+ * Choose the top entries from findings ranked by risk: at most PER_APP from
+ * one app on a first pass, so one workflow with ten command nodes does not
+ * hide every other app; a second pass fills what is left in rank order.
+ * Keeps the chosen ones at the front of idx, in rank order; returns how many.
+ */
+#define PER_APP 2
+static size_t choose_top(const wd_report_view *v, uint32_t *idx, size_t n, size_t top)
+{
+	unsigned char *chosen = calloc(n + 1, 1);
+	uint32_t *per_app = calloc(v->napps + 1, sizeof(*per_app));
+	size_t i, k = 0, pass;
+
+	if (!chosen || !per_app) {
+		free(chosen);
+		free(per_app);
+		return n < top ? n : top; /* plain rank order */
+	}
+	for (pass = 0; pass < 2; pass++)
+		for (i = 0; i < n && k < top; i++) {
+			uint32_t a = v->app_of[idx[i]];
+			if (chosen[i] || (pass == 0 && per_app[a] >= PER_APP))
+				continue;
+			chosen[i] = 1;
+			per_app[a]++;
+			k++;
+		}
+	for (i = 0, k = 0; i < n; i++)
+		if (chosen[i])
+			idx[k++] = idx[i];
+	free(chosen);
+	free(per_app);
+	return k;
+}
+
+static void top_risks(md *m, const wd_scan_result *r, const wd_report_view *v, size_t top)
 {
 	uint32_t *idx = malloc((r->nfindings + 1) * sizeof(*idx));
 	size_t n = 0, i, shown = 0, left = 0;
@@ -171,7 +207,8 @@ static void top_risks(md *m, const wd_scan_result *r, size_t top)
 		return;
 	}
 	wd_report_sort_by_risk(r, idx, n);
-	for (i = 0; i < n && i < top; i++) {
+	n = choose_top(v, idx, n, top);
+	for (i = 0; i < n; i++) {
 		const wd_result_finding *f = &r->findings[idx[i]];
 		wd_buf *b = &m->item;
 		const char *fix = wd_rule_fix(f->rule, wd_platform_parse(wd_str_c(f->platform)));
@@ -185,7 +222,7 @@ static void top_risks(md *m, const wd_scan_result *r, size_t top)
 		if (r->has_baseline && f->is_new == 1)
 			wd_buf_puts(b, " · **new**");
 		wd_buf_puts(b, "<br>\n   App: ");
-		name(b, f->app_name && f->app_name[0] ? f->app_name : "(whole file)");
+		name(b, wd_report_app_name(v, r, idx[i]));
 		wd_buf_printf(b, " (%s)", f->platform);
 		if (f->comp_id) {
 			wd_buf_puts(b, " · component: ");
@@ -415,7 +452,7 @@ static void details(md *m, const wd_scan_result *r, const wd_report_view *v)
 		wd_buf *b = &m->item;
 		wd_buf_printf(b, "| %s | %s | `%s` | ", sev_title((int)f->severity),
 		              f->risk.scored ? sev_title((int)f->risk.level) : "–", f->rule->id);
-		name(b, f->app_name && f->app_name[0] ? f->app_name : "(whole file)");
+		name(b, wd_report_app_name(v, r, i));
 		wd_buf_puts(b, " | ");
 		name(b, f->comp_id ? f->comp_name : NULL);
 		wd_buf_puts(b, " | ");
@@ -462,7 +499,7 @@ void wd_report_markdown(const wd_scan_result *r, const wd_markdown_opts *opts, w
 	wd_buf_puts(out, "## Warden security review\n\n");
 	verdict(out, r, &v, o.fail_on);
 	summary(out, r, &v);
-	top_risks(&m, r, o.top);
+	top_risks(&m, r, &v, o.top);
 	apps_by_risk(&m, r, &v);
 	owners(&m, r);
 	details(&m, r, &v);
