@@ -32,7 +32,7 @@ static wd_suppression supp = {NULL, "WD-ENTRY-001", "Lead intake", NULL, NULL,
                               "partner calls it from a fixed IP; migration in Q1", "CISO",
                               21945 /* 2030-01-31 */, "policy.yaml:12:5"};
 
-#define HOSTILE "Orders | <b>API</b> & \"x\" `y` ]] [z](http://e.vil)\n# forged"
+#define HOSTILE "Orders | <b>API</b> & \"x\" `y` ]] [z](http://e.vil)\n# forged @everyone"
 
 /*
  * Four findings over three apps: a scored critical one (owned, new), a
@@ -599,6 +599,9 @@ static void test_markdown(void **state)
 	assert_null(strstr(s, "](http"));
 	assert_null(strstr(s, "\n# forged"));
 	assert_null(strstr(s, "\n  CRITICAL forged"));
+	assert_null(strstr(s, "@everyone"));
+	assert_null(strstr(s, "&#64;everyone"));
+	assert_non_null(strstr(s, "\xE2\x81\xA0" "everyone"));
 	check_tables(s);
 	free(s);
 	wd_scan_result_release(&r);

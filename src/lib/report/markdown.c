@@ -11,9 +11,9 @@
  * byte budget (bytes >= characters): every item is written to a scratch
  * buffer first and added only if it fits with room left for the closing
  * lines; what does not fit is counted and said. Input strings are cut to a
- * bounded length before escaping, then go through wd_escape_md, and never
- * inside code spans (where escapes do not work); only Warden's own rule ids
- * are put in backticks.
+ * bounded length before escaping, then go through wd_escape_md (with
+ * @-mentions defused), and never inside code spans (where escapes do not
+ * work); only Warden's own rule ids are put in backticks.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -32,10 +32,15 @@ typedef struct md {
 	wd_buf item;           /* one row or entry before it is committed */
 } md;
 
-/* Escaped text, cut to max_in bytes (at a UTF-8 boundary) with an ellipsis. */
+/*
+ * Escaped text, cut to max_in bytes (at a UTF-8 boundary) with an ellipsis.
+ * GitHub makes @-mentions from the rendered text, so no escape stops a node
+ * called "@everyone" from notifying people: a word joiner (U+2060) after
+ * each '@' does.
+ */
 static void text(wd_buf *b, const char *s, size_t max_in)
 {
-	size_t n = s ? strlen(s) : 0;
+	size_t n = s ? strlen(s) : 0, i, from = 0;
 	int cut = 0;
 
 	if (n > max_in) {
@@ -44,7 +49,13 @@ static void text(wd_buf *b, const char *s, size_t max_in)
 			n--;
 		cut = 1;
 	}
-	wd_escape_md(b, s ? s : "", n);
+	for (i = 0; i < n; i++)
+		if (s[i] == '@') {
+			wd_escape_md(b, s + from, i + 1 - from);
+			wd_buf_puts(b, "\xE2\x81\xA0");
+			from = i + 1;
+		}
+	wd_escape_md(b, s ? s + from : "", n - from);
 	if (cut)
 		wd_buf_puts(b, "…");
 }
