@@ -573,8 +573,12 @@ static void test_markdown(void **state)
 
 	(void)state;
 	build(&r, 1);
+	r.apps[0].owner.owner = r.findings[0].owner.owner = r.findings[1].owner.owner =
+		"jane@example.com";
 	s = render(&r, "md", WD_SEV_HIGH);
 	assert_non_null(strstr(s, "## Warden security review"));
+	/* an e-mail address is no mention: no joiner inside it */
+	assert_non_null(strstr(s, "jane&#64;example.com"));
 	assert_non_null(strstr(s, "**Fails the gate:** 2 open findings at or above high."));
 	assert_non_null(strstr(s, "| Critical | 1 | 0 |"));
 	assert_non_null(strstr(s, "| High | 1 | 1 |"));
@@ -602,6 +606,7 @@ static void test_markdown(void **state)
 	assert_null(strstr(s, "@everyone"));
 	assert_null(strstr(s, "&#64;everyone"));
 	assert_non_null(strstr(s, "\xE2\x81\xA0" "everyone"));
+
 	check_tables(s);
 	free(s);
 	wd_scan_result_release(&r);

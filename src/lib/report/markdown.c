@@ -15,6 +15,7 @@
  * @-mentions defused), and never inside code spans (where escapes do not
  * work); only Warden's own rule ids are put in backticks.
  */
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,7 +37,8 @@ typedef struct md {
  * Escaped text, cut to max_in bytes (at a UTF-8 boundary) with an ellipsis.
  * GitHub makes @-mentions from the rendered text, so no escape stops a node
  * called "@everyone" from notifying people: a word joiner (U+2060) after
- * each '@' does.
+ * each '@' that could start a mention (not inside a word, as in an e-mail
+ * address) does.
  */
 static void text(wd_buf *b, const char *s, size_t max_in)
 {
@@ -50,7 +52,7 @@ static void text(wd_buf *b, const char *s, size_t max_in)
 		cut = 1;
 	}
 	for (i = 0; i < n; i++)
-		if (s[i] == '@') {
+		if (s[i] == '@' && (i == 0 || !isalnum((unsigned char)s[i - 1]))) {
 			wd_escape_md(b, s + from, i + 1 - from);
 			wd_buf_puts(b, "\xE2\x81\xA0");
 			from = i + 1;
