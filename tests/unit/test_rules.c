@@ -671,6 +671,31 @@ static void test_rule_descriptors(void **state)
 	}
 }
 
+/*
+ * `warden explain` and SARIF help show an example for each rule: every rule
+ * with a check has one, and so has every rule reported by another's check
+ * (the policy families WD-POL, WD-OWN and WD-SUP describe policy files and
+ * are left to their own tests).
+ */
+static void test_rule_examples(void **state)
+{
+	size_t n, i, with = 0;
+	const wd_rule *rules = wd_rules_builtin(&n);
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		const wd_rule *r = &rules[i];
+		int policy = strncmp(r->id, "WD-POL-", 7) == 0 || strncmp(r->id, "WD-OWN-", 7) == 0 ||
+		             strncmp(r->id, "WD-SUP-", 7) == 0;
+		if (!r->check && policy)
+			continue;
+		if (!r->example || strlen(r->example) < 40 || r->example[strlen(r->example) - 1] != '.')
+			fail_msg("rule %s has no example sentence", r->id);
+		with++;
+	}
+	assert_true(with >= 36);
+}
+
 /* Evidence of a secret keeps at most four characters. */
 static const rule_case *case_named(const char *name)
 {
@@ -910,6 +935,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rule_descriptors),
+		cmocka_unit_test(test_rule_examples),
 		cmocka_unit_test(test_rule_cases),
 		cmocka_unit_test(test_every_rule_has_cases),
 		cmocka_unit_test(test_redaction),
