@@ -116,7 +116,8 @@ typedef struct wd_scan_opts {
 	void *progress_ud;
 	const wd_policy *policy;  /* NULL: built-in rules only, no owners, no scoring
 	                             inputs from a policy (findings are still scored) */
-	int32_t today;            /* days since 1970-01-01, for suppression expiry */
+	int32_t today;            /* days since 1970-01-01, for suppression expiry;
+	                             0 = unknown (expiry not judged) */
 } wd_scan_opts;
 
 void wd_scan_result_init(wd_scan_result *r);
@@ -144,7 +145,7 @@ wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f
  * suppressions (a suppression without justification, approver or expiry,
  * an expired one, or one that matches nothing is itself a finding), then
  * compute each app's risk and open/suppressed counts. today is days since
- * 1970-01-01 (the library reads no clock).
+ * 1970-01-01 (the library reads no clock); 0 = unknown, expiry not judged.
  */
 wd_status wd_scan_finish(wd_scan_result *r, const wd_policy *policy, int32_t today);
 
