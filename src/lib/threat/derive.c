@@ -1623,7 +1623,14 @@ wd_status wd_tm_derive(wd_tm **out, const wd_model *m, uint32_t app, wd_error *e
 	d.internet = d.any_host = d.history = WD_NONE;
 	tm->platform = wd_platform_name(a->platform);
 	tm->app_id = copy_capped(d.ar, a->id.ptr, a->id.len, TM_MAX_NAME);
-	tm->app_name = copy_capped(d.ar, a->name.ptr, a->name.len, TM_MAX_NAME);
+	if (a->name.len) {
+		tm->app_name = copy_capped(d.ar, a->name.ptr, a->name.len, TM_MAX_NAME);
+	} else {
+		/* unnamed (an n8n export without "name"): the file's name, for people */
+		const char *base = m->path ? strrchr(m->path, '/') : NULL;
+		base = base ? base + 1 : m->path ? m->path : "";
+		tm->app_name = copy_capped(d.ar, base, strlen(base), TM_MAX_NAME);
+	}
 	tm->file = wd_arena_strndup(d.ar, m->path ? m->path : "", m->path ? strlen(m->path) : 0);
 	tm->hash = wd_arena_strndup(d.ar, a->hash, strlen(a->hash));
 	rc = (tm->app_id && tm->app_name && tm->file && tm->hash) ? derive(&d) : WD_ENOMEM;

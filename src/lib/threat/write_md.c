@@ -148,14 +148,20 @@ static void scope(wd_buf *out, const wd_tm *tm)
 		open += (size_t)tm_threat_is_open(&tm->threats[i]);
 	wd_buf_puts(out, "## Scope\n\n| | |\n|---|---|\n| App | ");
 	md(out, tm->app_name);
-	wd_buf_puts(out, " (id ");
-	md(out, tm->app_id);
-	wd_buf_puts(out, ") |\n| Platform | ");
+	if (tm->app_id && tm->app_id[0]) {
+		wd_buf_puts(out, " (id ");
+		md(out, tm->app_id);
+		wd_buf_putc(out, ')');
+	}
+	wd_buf_puts(out, " |\n| Platform | ");
 	md(out, tm->platform);
 	wd_buf_puts(out, " |\n| Export | ");
 	md(out, tm->file);
 	wd_buf_puts(out, " |\n| Content hash (SHA-256) | ");
-	md(out, tm->hash);
+	if (strspn(tm->hash, "0123456789abcdef") == strlen(tm->hash))
+		wd_buf_puts(out, tm->hash); /* computed, hex only */
+	else
+		md(out, tm->hash);
 	wd_buf_printf(out, " |\n| Components (processes) | %zu", procs);
 	if (disabled)
 		wd_buf_printf(out, " (%zu disabled)", disabled);
