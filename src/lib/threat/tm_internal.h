@@ -30,16 +30,13 @@ wd_status tm_index_build(tm_index *ix, const wd_tm *tm);
 uint32_t tm_index_find(const tm_index *ix, const char *id, size_t len);
 void tm_index_release(tm_index *ix);
 
-/* The element a threat is about: the first element id in the threat id
- * ("rule@element[@...]"), else the last element of its path; WD_NONE. */
-uint32_t tm_threat_element(const tm_index *ix, const wd_tm_threat *t);
-
 /* 1 when the threat still needs attention: open, or accepted past review. */
 int tm_threat_is_open(const wd_tm_threat *t);
 
 /*
- * Per element, the highest severity of its open threats, or -1 (sev has
- * tm->nelements entries). WD_ENOMEM leaves sev all -1.
+ * Per element, the highest severity of the open threats whose id names it
+ * (every element id after the rule; without one, the end of the path), or
+ * -1 (sev has tm->nelements entries). WD_ENOMEM leaves sev all -1.
  */
 wd_status tm_open_severity(const wd_tm *tm, int8_t *sev);
 

@@ -43,25 +43,15 @@ void tm_index_release(tm_index *ix)
 	wd_hmap_release(&ix->h);
 }
 
-uint32_t tm_threat_element(const tm_index *ix, const wd_tm_threat *t)
-{
-	const char *at = t->id ? strchr(t->id, '@') : NULL;
-
-	if (at) {
-		const char *end = strchr(at + 1, '@');
-		size_t len = end ? (size_t)(end - at - 1) : strlen(at + 1);
-		uint32_t i = tm_index_find(ix, at + 1, len);
-		if (i != WD_NONE)
-			return i;
-	}
-	if (t->npath && t->path[t->npath - 1] < ix->tm->nelements)
-		return t->path[t->npath - 1];
-	return WD_NONE;
-}
-
 int tm_threat_is_open(const wd_tm_threat *t)
 {
 	return t->status == WD_TM_OPEN || t->reopened;
+}
+
+static void raise_sev(int8_t *sev, uint32_t e, wd_severity s)
+{
+	if ((int)s > sev[e])
+		sev[e] = (int8_t)s;
 }
 
 wd_status tm_open_severity(const wd_tm *tm, int8_t *sev)
@@ -77,12 +67,24 @@ wd_status tm_open_severity(const wd_tm *tm, int8_t *sev)
 		return WD_ENOMEM;
 	for (i = 0; i < tm->nthreats; i++) {
 		const wd_tm_threat *t = &tm->threats[i];
-		uint32_t e;
+		const char *at = t->id ? strchr(t->id, '@') : NULL;
+		int found = 0;
 		if (!tm_threat_is_open(t))
 			continue;
-		e = tm_threat_element(&ix, t);
-		if (e != WD_NONE && (int)t->severity > sev[e])
-			sev[e] = (int8_t)t->severity;
+		/* every element the id names ("rule@source@sink"): both ends of a
+		 * path threat are where it can be broken */
+		while (at) {
+			const char *end = strchr(at + 1, '@');
+			size_t len = end ? (size_t)(end - at - 1) : strlen(at + 1);
+			uint32_t e = tm_index_find(&ix, at + 1, len);
+			if (e != WD_NONE) {
+				raise_sev(sev, e, t->severity);
+				found = 1;
+			}
+			at = end;
+		}
+		if (!found && t->npath && t->path[t->npath - 1] < tm->nelements)
+			raise_sev(sev, t->path[t->npath - 1], t->severity);
 	}
 	tm_index_release(&ix);
 	return WD_OK;
