@@ -21,10 +21,11 @@
  *
  * Invariants: every id is [a-z0-9-] and depends only on the platform, app and
  * component identity (or the service / host name), never on positions; the
- * work is linear in components + edges + fields + references + targets of
- * the app (plus one pass over the export's edges for cross-app links);
- * cycles cost nothing since nothing recurses. Every string is copied into
- * the tm's arena.
+ * work is linear in the size of the export: one pass over its edges, fields,
+ * references and targets (the model does not group them by app) and work
+ * per component of the app bounded by the caps in tm_internal.h; cycles cost
+ * nothing since nothing recurses. Every string is copied into the tm's
+ * arena.
  */
 #include <stdio.h>
 #include <stdlib.h>
