@@ -250,35 +250,40 @@ typedef struct run {
 	int32_t today;
 } run;
 
-static int apply_annotations(run *r, wd_tm *tm, const char *export_path, set *s)
+/* The annotations next to an export ("<export>.warden.yaml"), when there is
+ * such a file; NULL otherwise or when unreadable (reported). */
+static wd_tm_annotations *annotations_for(const char *export_path, set *s)
 {
-	wd_tm_annotations *a = r->shared, *own = NULL;
+	wd_tm_annotations *a = NULL;
+	size_t len = strlen(export_path) + 16;
+	char *path = malloc(len);
+	struct stat st;
 	wd_error err;
+
+	if (!path)
+		return NULL;
+	snprintf(path, len, "%s.warden.yaml", export_path);
+	if (stat(path, &st) == 0) {
+		wd_error_clear(&err);
+		if (wd_tm_annotations_load(&a, path, &err) != WD_OK) {
+			say_error(path, &err);
+			s->errors++;
+			a = NULL;
+		}
+	}
+	free(path);
+	return a;
+}
+
+/* Merge the annotations into tm and print its annotation issues on stderr. */
+static void annotate(run *r, wd_tm *tm, const wd_tm_annotations *a, set *s)
+{
 	size_t i;
 
-	if (!a) {
-		size_t len = strlen(export_path) + 16;
-		char *path = malloc(len);
-		struct stat st;
-		if (!path)
-			return -1;
-		snprintf(path, len, "%s.warden.yaml", export_path);
-		if (stat(path, &st) == 0) {
-			wd_error_clear(&err);
-			if (wd_tm_annotations_load(&own, path, &err) != WD_OK) {
-				say_error(path, &err);
-				s->errors++;
-				own = NULL;
-			}
-		}
-		free(path);
-		a = own;
-	}
 	if (a && wd_tm_annotate(tm, a, r->today) != WD_OK) {
 		say(tm->file, "out of memory applying annotations", NULL);
 		s->errors++;
 	}
-	wd_tm_annotations_free(own);
 	for (i = 0; i < tm->nissues; i++) {
 		const wd_tm_issue *x = &tm->issues[i];
 		wd_buf msg;
@@ -293,7 +298,6 @@ static int apply_annotations(run *r, wd_tm *tm, const char *export_path, set *s)
 		say(x->source && x->source[0] ? x->source : tm->file, wd_buf_cstr(&msg), NULL);
 		wd_buf_release(&msg);
 	}
-	return 0;
 }
 
 /* Import every export under paths and derive one model per app. */
@@ -315,6 +319,7 @@ static int load(set *s, run *r, const char *const *paths, size_t npaths)
 	s->errors += w.errors;
 	for (i = 0; i < w.nfiles; i++) {
 		wd_model *m = NULL;
+		wd_tm_annotations *own;
 		wd_error err;
 		int companion = 0;
 		wd_status rc;
@@ -329,6 +334,7 @@ static int load(set *s, run *r, const char *const *paths, size_t npaths)
 				break;
 			continue;
 		}
+		own = r->shared ? NULL : annotations_for(w.files[i], s);
 		for (a = 0; a < m->napps; a++) {
 			wd_tm *tm = NULL;
 			wd_error_clear(&err);
@@ -339,17 +345,15 @@ static int load(set *s, run *r, const char *const *paths, size_t npaths)
 			}
 			if (wd_grow((void **)&s->apps, &s->cap, s->napps + 1, sizeof(*s->apps)) != WD_OK) {
 				wd_tm_free(tm);
+				wd_tm_annotations_free(own);
 				wd_model_free(m);
 				walk_release(&w);
 				return -1;
 			}
 			s->apps[s->napps++].tm = tm;
-			if (apply_annotations(r, tm, w.files[i], s) < 0) {
-				wd_model_free(m);
-				walk_release(&w);
-				return -1;
-			}
+			annotate(r, tm, r->shared ? r->shared : own, s);
 		}
+		wd_tm_annotations_free(own);
 		wd_model_free(m);
 	}
 	walk_release(&w);

@@ -660,7 +660,7 @@ static wd_status add_processes(deriver *d)
 
 	for (i = d->lo; i < d->hi; i++) {
 		const wd_component *c = &m->comps[i];
-		uint32_t r = i - d->lo, j;
+		uint32_t r = i - d->lo;
 		char hex[16], id[40];
 		wd_str parts[3];
 		tel *t;
@@ -674,9 +674,10 @@ static wd_status add_processes(deriver *d)
 		parts[2] = c->id.len ? c->id : c->name;
 		hash_hex(hex, 10, parts, 3);
 		snprintf(id, sizeof(id), "p-%s", hex);
-		/* a duplicate component id (broken export): the later one is numbered */
-		for (j = 2; find_el(d, id, "") != WD_NONE && j < 1000000; j++)
-			snprintf(id, sizeof(id), "p-%s-%u", hex, j);
+		/* a duplicate component id (a broken export): the later one gets its
+		 * position in the app, the only thing that tells the two apart */
+		if (find_el(d, id, "") != WD_NONE)
+			snprintf(id, sizeof(id), "p-%s-%u", hex, r);
 		if (wd_grow((void **)&d->el, &d->elcap, d->nel + 1, sizeof(*d->el)) ||
 		    wd_hmap_put(&d->el_index, key_hash(id, ""), (uint32_t)d->nel))
 			return WD_ENOMEM;
