@@ -289,10 +289,6 @@ static void annotate(run *r, wd_tm *tm, const wd_tm_annotations *a, set *s)
 		wd_buf msg;
 		wd_buf_init(&msg, 1 << 16);
 		wd_buf_puts(&msg, x->kind ? x->kind : "issue");
-		if (x->threat_id) {
-			wd_buf_puts(&msg, " ");
-			wd_buf_puts(&msg, x->threat_id);
-		}
 		wd_buf_puts(&msg, ": ");
 		wd_buf_puts(&msg, x->message ? x->message : "");
 		say(x->source && x->source[0] ? x->source : tm->file, wd_buf_cstr(&msg), NULL);
