@@ -239,7 +239,9 @@ out:
 wd_status wd_scan_finish(wd_scan_result *r, const wd_policy *policy, int32_t today)
 {
 	if (policy) {
-		r->has_policy = 1;
+		wd_policy_stats st;
+		wd_policy_stats_get(policy, &st);
+		r->has_policy = st.files > 0; /* owners or suppressions alone are no policy */
 		r->has_owners = wd_policy_has_owners(policy);
 		return apply_suppressions(r, policy, today);
 	}
