@@ -122,5 +122,14 @@ printf 'version: 1\nsuppressions:\n  - rule: WD-ENTRY-001\n    expires: 2026-02-
 check "bad suppressions file: exit 2 with file:line:col" \
   "[ \$? -eq 2 ] && grep -q 'bad.yaml:4:' '$tmp/bad.err'"
 
+# --- FAIR-lite: a policy with values per record gives a money range, stated with its inputs
+"$bin" scan -q --color never --policy "$src/docs/examples/policy.yaml" --today 2026-11-29 "$lead" >"$tmp/loss.txt" 2>/dev/null
+check "text: a yearly loss range with its assumptions" \
+  "grep -q 'yearly loss exposure 500 to 150,000 EUR. Assumes 1,000 records of personal data at 5 to 150 EUR' '$tmp/loss.txt'"
+"$bin" scan -q --format markdown --policy "$src/docs/examples/policy.yaml" --today 2026-11-29 "$lead" >"$tmp/loss.md" 2>/dev/null
+check "markdown: money at risk" "grep -q 'Money at risk:\*\* yearly loss exposure' '$tmp/loss.md'"
+"$bin" scan -q --color never --no-policy "$lead" >"$tmp/noloss.txt" 2>/dev/null
+check "no range without a policy giving values per record" "! grep -q 'yearly loss' '$tmp/noloss.txt'"
+
 echo "exceptions: $pass passed, $fail failed"
 [ $fail -eq 0 ]

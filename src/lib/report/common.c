@@ -188,3 +188,34 @@ const char *wd_report_app_name(const wd_report_view *v, const wd_scan_result *r,
 		return f->app_name;
 	return v->app_of[i] < v->napps ? "(unnamed app)" : "(whole file)";
 }
+
+/* 150000 -> "150,000" (whole units: a range, not an invoice) */
+static void put_grouped(wd_buf *out, double v)
+{
+	char digits[32];
+	int n, i;
+
+	if (!(v >= 0) || v > 1e18)
+		v = 0;
+	n = snprintf(digits, sizeof(digits), "%.0f", v);
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			wd_buf_putc(out, ',');
+		wd_buf_putc(out, digits[i]);
+	}
+}
+
+int wd_report_loss(wd_buf *out, const wd_risk *k)
+{
+	if (!k->scored || !(k->loss_max > 0))
+		return 0;
+	wd_buf_puts(out, "yearly loss exposure ");
+	put_grouped(out, k->loss_min);
+	wd_buf_puts(out, " to ");
+	put_grouped(out, k->loss_max);
+	if (k->currency && k->currency[0]) {
+		wd_buf_putc(out, ' ');
+		wd_buf_puts(out, k->currency);
+	}
+	return 1;
+}
