@@ -82,6 +82,9 @@ const wd_catalog *wd_catalog_default(void);
 /* Exact match first, then the longest matching prefix entry; NULL if none. */
 const wd_catalog_entry *wd_catalog_lookup(const wd_catalog *c, wd_platform p, wd_str type);
 size_t wd_catalog_count(const wd_catalog *c);
+/* The WD_CAT_* bit of a role name as written in the catalog and in policies
+ * ("http", "shell", "ai-agent"...; case-insensitive), 0 when unknown. */
+uint32_t wd_catalog_role(const char *name, size_t len);
 const wd_catalog_entry *wd_catalog_at(const wd_catalog *c, size_t i);
 
 #ifdef __cplusplus

@@ -44,6 +44,10 @@ typedef enum wd_platform {
 /* "n8n", "node-red", "power-automate", "make", "zapier", "unknown" */
 const char *wd_platform_name(wd_platform p);
 wd_platform wd_platform_parse(wd_str name);
+/* For people: "n8n", "Node-RED", "Power Automate / Logic Apps", "Make", "Zapier". */
+const char *wd_platform_title(wd_platform p);
+#define WD_PLATFORM_FIRST WD_PLATFORM_N8N
+#define WD_PLATFORM_LAST WD_PLATFORM_ZAPIER
 
 typedef enum wd_kind {
 	WD_KIND_OTHER = 0,

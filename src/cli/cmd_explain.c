@@ -29,17 +29,6 @@ int cmd_rules(int argc, char **argv)
 	return WD_EXIT_OK;
 }
 
-static const struct {
-	wd_platform p;
-	const char *name;
-} platforms[] = {
-	{WD_PLATFORM_N8N, "n8n"},
-	{WD_PLATFORM_NODERED, "Node-RED"},
-	{WD_PLATFORM_POWER_AUTOMATE, "Power Automate / Logic Apps"},
-	{WD_PLATFORM_MAKE, "Make"},
-	{WD_PLATFORM_ZAPIER, "Zapier"},
-};
-
 static const char *stride_name(char c)
 {
 	switch (c) {
@@ -56,6 +45,7 @@ static const char *stride_name(char c)
 int cmd_explain(int argc, char **argv)
 {
 	size_t n, i;
+	int p;
 	const wd_rule *rules = wd_rules_builtin(&n), *r = NULL;
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
@@ -87,9 +77,9 @@ int cmd_explain(int argc, char **argv)
 	printf("\nWhy it matters\n  %s\n", r->why ? r->why : "-");
 	if (r->example)
 		printf("\nExample\n  %s\n", r->example);
-	for (i = 0; i < sizeof(platforms) / sizeof(*platforms); i++) {
-		const char *fix = wd_rule_fix(r, platforms[i].p);
-		printf("\nFix in %s\n  %s\n", platforms[i].name, fix ? fix : "-");
+	for (p = WD_PLATFORM_FIRST; p <= WD_PLATFORM_LAST; p++) {
+		const char *fix = wd_rule_fix(r, (wd_platform)p);
+		printf("\nFix in %s\n  %s\n", wd_platform_title((wd_platform)p), fix ? fix : "-");
 	}
 	return WD_EXIT_OK;
 }

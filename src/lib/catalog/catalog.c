@@ -10,6 +10,7 @@
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "warden/catalog.h"
 
@@ -34,29 +35,40 @@ static uint64_t key_hash(wd_platform p, wd_str type)
 	return wd_hash64(type.ptr, type.len, (uint64_t)p * 0x9E3779B97F4A7C15ULL);
 }
 
+static const struct {
+	const char *name;
+	uint32_t bit;
+} role_names[] = {
+	{"http", WD_CAT_HTTP},           {"webhook", WD_CAT_WEBHOOK},
+	{"sql", WD_CAT_SQL},             {"shell", WD_CAT_SHELL},
+	{"code", WD_CAT_CODE},           {"fs", WD_CAT_FS},
+	{"mqtt", WD_CAT_MQTT},           {"ftp", WD_CAT_FTP},
+	{"ssh", WD_CAT_SSH},             {"email-send", WD_CAT_EMAIL_SEND},
+	{"email-read", WD_CAT_EMAIL_READ}, {"ai-agent", WD_CAT_AI_AGENT},
+	{"ai-model", WD_CAT_AI_MODEL},   {"ai-tool", WD_CAT_AI_TOOL},
+	{"vector-store", WD_CAT_VECTOR_STORE}, {"embedding", WD_CAT_EMBEDDING},
+	{"memory", WD_CAT_MEMORY},       {"subworkflow", WD_CAT_SUBWORKFLOW},
+	{"error-trigger", WD_CAT_ERROR_TRIGGER}, {"tls-config", WD_CAT_TLS_CONFIG},
+	{"proxy-config", WD_CAT_PROXY_CONFIG},
+	{"credential-config", WD_CAT_CREDENTIAL_CONFIG},
+};
+
+uint32_t wd_catalog_role(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(role_names) / sizeof(*role_names); i++)
+		if (strlen(role_names[i].name) == len && strncasecmp(role_names[i].name, name, len) == 0)
+			return role_names[i].bit;
+	return 0;
+}
+
 static wd_status parse_entry(const wd_json_doc *doc, const wd_json_val *o, wd_catalog_entry *e,
                              wd_error *err)
 {
-	static const struct {
-		const char *name;
-		uint32_t bit;
-	} flag_names[] = {
-		{"http", WD_CAT_HTTP},           {"webhook", WD_CAT_WEBHOOK},
-		{"sql", WD_CAT_SQL},             {"shell", WD_CAT_SHELL},
-		{"code", WD_CAT_CODE},           {"fs", WD_CAT_FS},
-		{"mqtt", WD_CAT_MQTT},           {"ftp", WD_CAT_FTP},
-		{"ssh", WD_CAT_SSH},             {"email-send", WD_CAT_EMAIL_SEND},
-		{"email-read", WD_CAT_EMAIL_READ}, {"ai-agent", WD_CAT_AI_AGENT},
-		{"ai-model", WD_CAT_AI_MODEL},   {"ai-tool", WD_CAT_AI_TOOL},
-		{"vector-store", WD_CAT_VECTOR_STORE}, {"embedding", WD_CAT_EMBEDDING},
-		{"memory", WD_CAT_MEMORY},       {"subworkflow", WD_CAT_SUBWORKFLOW},
-		{"error-trigger", WD_CAT_ERROR_TRIGGER}, {"tls-config", WD_CAT_TLS_CONFIG},
-		{"proxy-config", WD_CAT_PROXY_CONFIG},
-		{"credential-config", WD_CAT_CREDENTIAL_CONFIG},
-	};
 	const wd_json_val *caps, *flags, *x;
 	wd_str dest, kind;
-	size_t i, j;
+	size_t i;
 
 	memset(e, 0, sizeof(*e));
 	if (!wd_json_is_obj(o))
@@ -103,9 +115,7 @@ static wd_status parse_entry(const wd_json_doc *doc, const wd_json_val *o, wd_ca
 		WD_JSON_ARR_FOREACH(flags, i, x)
 		{
 			wd_str s = wd_json_str(doc, x);
-			for (j = 0; j < sizeof(flag_names) / sizeof(*flag_names); j++)
-				if (wd_str_eq_c(s, flag_names[j].name))
-					e->flags |= flag_names[j].bit;
+			e->flags |= wd_catalog_role(s.ptr, s.len);
 		}
 	}
 	return WD_OK;

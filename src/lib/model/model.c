@@ -24,6 +24,14 @@ const char *wd_platform_name(wd_platform p)
 	                                                                       : "unknown";
 }
 
+const char *wd_platform_title(wd_platform p)
+{
+	static const char *const titles[] = {"unknown platform", "n8n", "Node-RED",
+	                                     "Power Automate / Logic Apps", "Make", "Zapier"};
+
+	return (unsigned)p < sizeof(titles) / sizeof(*titles) ? titles[p] : titles[0];
+}
+
 wd_platform wd_platform_parse(wd_str name)
 {
 	size_t i;

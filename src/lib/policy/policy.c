@@ -240,23 +240,6 @@ wd_status pol_read_globs(pol_load *l, const wd_yaml_node *v, const char *what, p
 
 /* ---- connector patterns -------------------------------------------------------------- */
 
-static const struct {
-	const char *name;
-	uint32_t bit;
-} role_names[] = {
-	{"http", WD_CAT_HTTP},           {"webhook", WD_CAT_WEBHOOK},
-	{"sql", WD_CAT_SQL},             {"shell", WD_CAT_SHELL},
-	{"code", WD_CAT_CODE},           {"fs", WD_CAT_FS},
-	{"mqtt", WD_CAT_MQTT},           {"ftp", WD_CAT_FTP},
-	{"ssh", WD_CAT_SSH},             {"email-send", WD_CAT_EMAIL_SEND},
-	{"email-read", WD_CAT_EMAIL_READ}, {"ai-agent", WD_CAT_AI_AGENT},
-	{"ai-model", WD_CAT_AI_MODEL},   {"ai-tool", WD_CAT_AI_TOOL},
-	{"vector-store", WD_CAT_VECTOR_STORE}, {"embedding", WD_CAT_EMBEDDING},
-	{"memory", WD_CAT_MEMORY},       {"subworkflow", WD_CAT_SUBWORKFLOW},
-	{"error-trigger", WD_CAT_ERROR_TRIGGER}, {"tls-config", WD_CAT_TLS_CONFIG},
-	{"proxy-config", WD_CAT_PROXY_CONFIG},
-	{"credential-config", WD_CAT_CREDENTIAL_CONFIG},
-};
 
 static int known_category(const char *name)
 {
@@ -319,9 +302,7 @@ static wd_status parse_pat(pol_load *l, const wd_yaml_node *n, pol_pat *pt)
 	} else if (strncasecmp(s, "role:", 5) == 0) {
 		pt->kind = PAT_ROLE;
 		g = s + 5;
-		for (i = 0; i < sizeof(role_names) / sizeof(*role_names); i++)
-			if (strcasecmp(role_names[i].name, g) == 0)
-				pt->role = role_names[i].bit;
+		pt->role = wd_catalog_role(g, strlen(g));
 		if (!pt->role)
 			return pol_fail(l, n,
 			            "unknown role '%s' in '%s' (expected one of: http, webhook, sql, shell, "

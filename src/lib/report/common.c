@@ -66,6 +66,13 @@ wd_status wd_report_view_init(wd_report_view *v, const wd_scan_result *r)
 		}
 		v->app_of[i] = a;
 		v->first[a + 1]++;
+		/* accepted risk is still risk: suppressed findings count in the app's
+		 * level and score (docs/risk.md), only the open list is shorter */
+		if (f->risk.scored) {
+			if ((int)f->risk.level > v->apps[a].level)
+				v->apps[a].level = (int)f->risk.level;
+			v->apps[a].score += (double)f->risk.likelihood * f->risk.impact;
+		}
 		if (f->status == WD_FINDING_SUPPRESSED) {
 			v->apps[a].suppressed++;
 			v->suppressed++;
@@ -77,11 +84,6 @@ wd_status wd_report_view_init(wd_report_view *v, const wd_scan_result *r)
 		v->open_sev[f->severity]++;
 		if ((int)f->severity > v->apps[a].sev)
 			v->apps[a].sev = (int)f->severity;
-		if (f->risk.scored) {
-			if ((int)f->risk.level > v->apps[a].level)
-				v->apps[a].level = (int)f->risk.level;
-			v->apps[a].score += (double)f->risk.likelihood * f->risk.impact;
-		}
 		if (r->has_baseline && f->is_new == 1) {
 			v->apps[a].fresh++;
 			v->fresh++;
@@ -185,4 +187,35 @@ const char *wd_report_app_name(const wd_report_view *v, const wd_scan_result *r,
 	if (f->app_name && f->app_name[0])
 		return f->app_name;
 	return v->app_of[i] < v->napps ? "(unnamed app)" : "(whole file)";
+}
+
+/* 150000 -> "150,000" (whole units: a range, not an invoice) */
+static void put_grouped(wd_buf *out, double v)
+{
+	char digits[32];
+	int n, i;
+
+	if (!(v >= 0) || v > 1e18)
+		v = 0;
+	n = snprintf(digits, sizeof(digits), "%.0f", v);
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			wd_buf_putc(out, ',');
+		wd_buf_putc(out, digits[i]);
+	}
+}
+
+int wd_report_loss(wd_buf *out, const wd_risk *k)
+{
+	if (!k->scored || !(k->loss_max > 0))
+		return 0;
+	wd_buf_puts(out, "yearly loss exposure ");
+	put_grouped(out, k->loss_min);
+	wd_buf_puts(out, " to ");
+	put_grouped(out, k->loss_max);
+	if (k->currency && k->currency[0]) {
+		wd_buf_putc(out, ' ');
+		wd_buf_puts(out, k->currency);
+	}
+	return 1;
 }

@@ -55,4 +55,9 @@ const char *wd_report_app_name(const wd_report_view *v, const wd_scan_result *r,
 /* A finite number for JSON (NaN and infinities become 0), %.15g. */
 void wd_report_json_num(wd_buf *out, double v);
 
+/* "yearly loss exposure 500 to 150,000 EUR" for a scored finding with a
+ * FAIR-lite range (nothing when it has none); returns 1 when it wrote. The
+ * assumptions are separate (k->loss_assumptions): callers show both. */
+int wd_report_loss(wd_buf *out, const wd_risk *k);
+
 #endif

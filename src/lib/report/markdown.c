@@ -253,6 +253,20 @@ static void top_risks(md *m, const wd_scan_result *r, const wd_report_view *v, s
 			wd_buf_puts(b, "<br>\n   **Business impact:** ");
 			text(b, f->risk.impact_sentence, TEXT_MAX_IN);
 		}
+		{
+			wd_buf loss;
+			wd_buf_init(&loss, 4096);
+			if (wd_report_loss(&loss, &f->risk)) {
+				wd_buf_puts(b, "<br>\n   **Money at risk:** ");
+				text(b, wd_buf_cstr(&loss), TEXT_MAX_IN);
+				if (f->risk.loss_assumptions && f->risk.loss_assumptions[0]) {
+					wd_buf_puts(b, " &#40;");
+					text(b, f->risk.loss_assumptions, TEXT_MAX_IN);
+					wd_buf_puts(b, "&#41;");
+				}
+			}
+			wd_buf_release(&loss);
+		}
 		wd_buf_puts(b, "<br>\n   **Fix:** ");
 		text(b, fix, 2 * TEXT_MAX_IN);
 		wd_buf_putc(b, '\n');

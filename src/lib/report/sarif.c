@@ -123,21 +123,10 @@ static void md(wd_buf *out, const char *s)
 	wd_escape_md(out, s ? s : "", s ? strlen(s) : 0);
 }
 
-static const struct {
-	wd_platform p;
-	const char *name;
-} platforms[] = {
-	{WD_PLATFORM_N8N, "n8n"},
-	{WD_PLATFORM_NODERED, "Node-RED"},
-	{WD_PLATFORM_POWER_AUTOMATE, "Power Automate / Logic Apps"},
-	{WD_PLATFORM_MAKE, "Make"},
-	{WD_PLATFORM_ZAPIER, "Zapier"},
-};
-
 static void rule_obj(wd_buf *out, const wd_rule *rule)
 {
 	wd_buf t, m;
-	size_t i;
+	int p;
 	const char *s;
 
 	wd_buf_puts(out, "{");
@@ -164,10 +153,10 @@ static void rule_obj(wd_buf *out, const wd_rule *rule)
 		wd_buf_puts(&m, "\n\n");
 	}
 	wd_buf_puts(&m, "**How to fix**\n\n");
-	for (i = 0; i < sizeof(platforms) / sizeof(*platforms); i++) {
-		s = wd_rule_fix(rule, platforms[i].p);
-		wd_buf_printf(&t, "\nFix in %s: %s\n", platforms[i].name, s ? s : "");
-		wd_buf_printf(&m, "- **%s:** ", platforms[i].name);
+	for (p = WD_PLATFORM_FIRST; p <= WD_PLATFORM_LAST; p++) {
+		s = wd_rule_fix(rule, (wd_platform)p);
+		wd_buf_printf(&t, "\nFix in %s: %s\n", wd_platform_title((wd_platform)p), s ? s : "");
+		wd_buf_printf(&m, "- **%s:** ", wd_platform_title((wd_platform)p));
 		md(&m, s);
 		wd_buf_putc(&m, '\n');
 	}

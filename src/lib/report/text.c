@@ -148,6 +148,20 @@ static void finding_block(wd_buf *out, const wd_scan_result *r, const wd_result_
 		}
 		wd_buf_putc(out, '\n');
 	}
+	{
+		wd_buf loss;
+		wd_buf_init(&loss, 4096);
+		if (wd_report_loss(&loss, &f->risk)) {
+			wd_buf_puts(out, "           ");
+			wd_report_put_safe(out, wd_buf_cstr(&loss));
+			if (f->risk.loss_assumptions && f->risk.loss_assumptions[0]) {
+				wd_buf_puts(out, ". ");
+				wd_report_put_safe(out, f->risk.loss_assumptions);
+			}
+			wd_buf_putc(out, '\n');
+		}
+		wd_buf_release(&loss);
+	}
 	if (r->has_owners && group_owner && !same_owner(group_owner, &f->owner)) {
 		wd_buf_puts(out, "           owner: ");
 		owner_label(out, &f->owner);
