@@ -291,6 +291,23 @@ static void test_example_file(void **state)
 	wd_tm_annotations_free(a);
 }
 
+/* The documentation shows the example file verbatim. */
+static void test_example_in_docs(void **state)
+{
+	char *doc = NULL, *ex = NULL;
+	size_t dn, en;
+	(void)state;
+	assert_int_equal(wd_read_file(WARDEN_SOURCE_DIR "/docs/model-annotations.md", 1 << 20, &doc,
+	                              &dn, NULL),
+	                 WD_OK);
+	assert_int_equal(wd_read_file(WARDEN_SOURCE_DIR "/docs/examples/annotations.yaml", 1 << 20,
+	                              &ex, &en, NULL),
+	                 WD_OK);
+	assert_non_null(strstr(doc, ex));
+	free(doc);
+	free(ex);
+}
+
 /* ---- app selection ------------------------------------------------------------------- */
 
 static void test_app_selection(void **state)
@@ -543,6 +560,7 @@ int main(void)
 		cmocka_unit_test(test_load_file_errors),
 		cmocka_unit_test(test_empty_files),
 		cmocka_unit_test(test_example_file),
+		cmocka_unit_test(test_example_in_docs),
 		cmocka_unit_test(test_app_selection),
 		cmocka_unit_test(test_wildcards),
 		cmocka_unit_test(test_reopened_and_unjustified),

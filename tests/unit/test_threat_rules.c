@@ -449,6 +449,27 @@ static void test_long_names(void **state)
 	free(big);
 }
 
+/* docs/threats.md lists every rule with its title. */
+static void test_rules_documented(void **state)
+{
+	static const char *const rules[] = {
+		"TM-SPOOF-01", "TM-INJ-01",  "TM-INJ-02",   "TM-INJ-03",   "TM-INJ-04",  "TM-INJ-05",
+		"TM-SSRF-01",  "TM-TAMP-01", "TM-TAMP-02",  "TM-DISC-01",  "TM-DISC-02", "TM-DISC-03",
+		"TM-DISC-04",  "TM-DISC-05", "TM-DISC-06",  "TM-REPUD-01", "TM-REPUD-02", "TM-DOS-01",
+		"TM-EOP-01",   "TM-EOP-02",  "TM-PRIV-01",  "TM-PRIV-02"};
+	char *doc = NULL, row[64];
+	size_t n, i;
+	(void)state;
+	assert_int_equal(wd_read_file(WARDEN_SOURCE_DIR "/docs/threats.md", 1 << 20, &doc, &n, NULL),
+	                 WD_OK);
+	for (i = 0; i < sizeof(rules) / sizeof(*rules); i++) {
+		snprintf(row, sizeof(row), "\n| %s | ", rules[i]);
+		if (!strstr(doc, row))
+			fail_msg("%s is not in docs/threats.md", rules[i]);
+	}
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -461,6 +482,7 @@ int main(void)
 		cmocka_unit_test(test_disclosure),
 		cmocka_unit_test(test_history_and_stores),
 		cmocka_unit_test(test_long_names),
+		cmocka_unit_test(test_rules_documented),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

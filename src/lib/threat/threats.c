@@ -185,7 +185,7 @@ static const tm_rule rules[R_COUNT] = {
 	                "Mask or pseudonymise personal fields before '{element}'",
 	                "Have a data processing agreement with the provider of '{service}'", NULL}},
 	[R_DISC_02] = {"TM-DISC-02", "Data crosses the network unencrypted", "I", "LCNC-SEC-04",
-	               NULL, WD_SEV_MEDIUM, WD_SEV_LOW,
+	               "Data disclosure", WD_SEV_MEDIUM, WD_SEV_LOW,
 	               "A flow to an external host uses a cleartext protocol (http, mqtt, ws, ftp, "
 	               "...). High when it carries sensitive data.",
 	               "Anyone on the network path between '{element}' and '{service}' can read "
@@ -955,12 +955,15 @@ static int dynamic_host(const ctx *cx, uint32_t comp)
 	return 0;
 }
 
+/* A vector store or AI memory: by its component, else by role ("vector store",
+ * "memory") or flag. */
 static int store_for_ai(const ctx *cx, uint32_t i)
 {
 	const wd_component *c = comp_of(cx, i);
+	const wd_tm_element *e = EL(cx, i);
 	if (c)
 		return cat_has(c, WD_CAT_VECTOR_STORE) || cat_has(c, WD_CAT_MEMORY);
-	return (EL(cx, i)->flags & WD_TME_AI) != 0;
+	return (e->flags & WD_TME_AI) || role_has(e->role, "vector") || role_has(e->role, "memory");
 }
 
 /* Something a caller pays for per run: AI, code, or a send to an external service. */
@@ -1381,7 +1384,10 @@ static void model_rules(ctx *cx)
 			history = e;
 		if (!c || !is_process(cx, e))
 			continue;
-		if ((EL(cx, e)->flags & WD_TME_ENTRY || c->kind == WD_KIND_ENTRY) && entry == WD_NONE)
+		/* started from outside: an endpoint, public, or invoked by people (not a
+		 * schedule or a poll, which nobody outside can start) */
+		if ((c->kind == WD_KIND_ENTRY || (c->flags & (WD_COMP_PUBLIC | WD_COMP_INVOKED))) &&
+		    entry == WD_NONE)
 			entry = e;
 		if ((c->flags & WD_COMP_INVOKED) && invoked == WD_NONE)
 			invoked = e;
