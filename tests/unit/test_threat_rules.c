@@ -424,8 +424,12 @@ static void test_history_and_stores(void **state)
 	assert_int_equal(t->severity, WD_SEV_HIGH);
 	t = find(tm, "TM-DISC-06@agent@internet");
 	assert_non_null(t);
-	assert_string_equal(t->scenario, "Anyone who calls 'Internet' gets personal data back from "
-	                                 "'Agent'.");
+	assert_string_equal(t->scenario, "Anyone who can chat with 'Chat' gets personal data back "
+	                                 "from 'Agent'.");
+	assert_int_equal(t->severity, WD_SEV_MEDIUM);
+	assert_string_equal(t->linddun, "Data disclosure");
+	assert_int_equal(t->npath, 3); /* chat -> agent -> internet */
+	assert_string_equal(tm->elements[t->path[0]].id, "chat");
 	wd_tm_free(tm);
 }
 
@@ -447,6 +451,480 @@ static void test_long_names(void **state)
 	assert_non_null(strstr(t->scenario, "xxx...'"));
 	wd_tm_free(tm);
 	free(big);
+}
+
+/* ---- exports imported and derived ---------------------------------------------------- */
+
+#define WF(nodes, conns, settings)                                                         \
+	"{\"name\":\"Orders\",\"id\":\"W1\",\"active\":true,\"nodes\":[" nodes                 \
+	"],\"connections\":{" conns "},\"settings\":{" settings "}}"
+#define ERRWF "\"errorWorkflow\":\"42\""
+#define NODE(id, name, type, params)                                                         \
+	"{\"id\":\"" id "\",\"name\":\"" name "\",\"type\":\"" type                              \
+	"\",\"typeVersion\":1,\"position\":[0,0],\"parameters\":{" params "}}"
+#define MAIN(from, to) "\"" from "\":{\"main\":[[{\"node\":\"" to "\",\"type\":\"main\",\"index\":0}]]}"
+#define MAIN2(from, to1, to2)                                                                \
+	"\"" from "\":{\"main\":[[{\"node\":\"" to1 "\",\"type\":\"main\",\"index\":0},"          \
+	"{\"node\":\"" to2 "\",\"type\":\"main\",\"index\":0}]]}"
+#define AI(from, type, to)                                                                   \
+	"\"" from "\":{\"" type "\":[[{\"node\":\"" to "\",\"type\":\"" type "\",\"index\":0}]]}"
+
+#define HOOK NODE("h", "Webhook Intake", "n8n-nodes-base.webhook", "\"path\":\"in\",\"httpMethod\":\"POST\"")
+#define HOOK_AUTH                                                                            \
+	NODE("h", "Webhook Intake", "n8n-nodes-base.webhook",                                  \
+	     "\"path\":\"in\",\"authentication\":\"headerAuth\"")
+#define SCHED NODE("s", "Every day", "n8n-nodes-base.scheduleTrigger", "")
+#define CODE NODE("c", "Run Script", "n8n-nodes-base.code", "\"jsCode\":\"return $input.all();\"")
+#define NR_TAB "{\"id\":\"t1\",\"type\":\"tab\",\"label\":\"API\"},"
+
+/* Import an export from text and derive the model of its first app. */
+static wd_tm *derive_json(const char *path, const char *json)
+{
+	wd_model *m = NULL;
+	wd_tm *tm = NULL;
+	wd_import_opts opts;
+	wd_error err;
+	char *copy = strdup(json);
+
+	memset(&opts, 0, sizeof(opts));
+	assert_non_null(copy);
+	if (wd_import_buffer(&m, path, copy, strlen(json), &opts, NULL, &err) != WD_OK)
+		fail_msg("import failed: %s (%u:%u)", err.message, err.line, err.column);
+	assert_true(m->napps > 0);
+	if (wd_tm_derive(&tm, m, 0, &err) != WD_OK)
+		fail_msg("derive failed: %s", err.message);
+	wd_model_free(m); /* the threat model is self-contained */
+	return tm;
+}
+
+typedef struct tcase {
+	const char *name;
+	const char *path;
+	const char *json;
+	const char *rule;
+	int count;               /* threats of this rule */
+	int severity;            /* highest, -1 = don't check */
+	const char *scenario;    /* a substring of one scenario of the rule, NULL = none */
+} tcase;
+
+static const tcase tcases[] = {
+	/* TM-SPOOF-01 */
+	{"open webhook", "a.json", WF(HOOK "," CODE, MAIN("Webhook Intake", "Run Script"), ERRWF),
+	 "TM-SPOOF-01", 1, WD_SEV_HIGH, "Anyone who learns the URL of 'Webhook Intake' can start 'Orders'"},
+	{"webhook with header auth", "a.json", WF(HOOK_AUTH "," CODE, MAIN("Webhook Intake", "Run Script"), ERRWF),
+	 "TM-SPOOF-01", 0, -1, NULL},
+	{"webhook with nothing behind it", "a.json", WF(HOOK, "", ERRWF), "TM-SPOOF-01", 1,
+	 WD_SEV_MEDIUM, NULL},
+	{"public chat", "a.json",
+	 WF(NODE("t", "Chat", "@n8n/n8n-nodes-langchain.chatTrigger", "\"public\":true"), "", ERRWF),
+	 "TM-SPOOF-01", 1, -1, "Anyone who can chat with 'Chat'"},
+	{"form", "a.json",
+	 WF(NODE("f", "Apply", "n8n-nodes-base.formTrigger", "\"formTitle\":\"Apply\""), "", ERRWF),
+	 "TM-SPOOF-01", 1, -1, "Anyone who can open the form of 'Apply'"},
+	{"schedule", "a.json", WF(SCHED "," CODE, MAIN("Every day", "Run Script"), ERRWF),
+	 "TM-SPOOF-01", 0, -1, NULL},
+	{"node-red http in: protected outside the export", "flows.json",
+	 "[" NR_TAB "{\"id\":\"a\",\"type\":\"http in\",\"z\":\"t1\",\"name\":\"Intake\",\"url\":\"/x\","
+	 "\"method\":\"post\",\"wires\":[[\"b\"]]},"
+	 "{\"id\":\"b\",\"type\":\"function\",\"z\":\"t1\",\"name\":\"Transform\",\"func\":\"return msg;\",\"wires\":[[]]}]",
+	 "TM-SPOOF-01", 1, WD_SEV_MEDIUM, "only settings outside it can protect it"},
+
+	/* TM-INJ-01 */
+	{"webhook -> code", "a.json", WF(HOOK "," CODE, MAIN("Webhook Intake", "Run Script"), ERRWF),
+	 "TM-INJ-01", 1, WD_SEV_MEDIUM,
+	 "Anyone who learns the URL of 'Webhook Intake' can make 'Run Script' execute their input."},
+	{"webhook -> set -> code that evals", "a.json",
+	 WF(HOOK "," NODE("x", "Parse Order", "n8n-nodes-base.set", "") ","
+	    NODE("c", "Run Script", "n8n-nodes-base.code", "\"jsCode\":\"return eval($json.body.expr);\""),
+	    MAIN("Webhook Intake", "Parse Order") "," MAIN("Parse Order", "Run Script"), ERRWF),
+	 "TM-INJ-01", 1, WD_SEV_HIGH, "execute their input through 'Parse Order'; the code calls eval()"},
+	{"authenticated webhook -> code", "a.json",
+	 WF(HOOK_AUTH "," CODE, MAIN("Webhook Intake", "Run Script"), ERRWF), "TM-INJ-01", 0, -1, NULL},
+	{"schedule -> code", "a.json", WF(SCHED "," CODE, MAIN("Every day", "Run Script"), ERRWF),
+	 "TM-INJ-01", 0, -1, NULL},
+	{"webhook -> disabled code", "a.json",
+	 WF(HOOK ",{\"id\":\"c\",\"name\":\"Run Script\",\"type\":\"n8n-nodes-base.code\",\"typeVersion\":1,"
+	    "\"position\":[0,0],\"disabled\":true,\"parameters\":{\"jsCode\":\"1\"}}",
+	    MAIN("Webhook Intake", "Run Script"), ERRWF),
+	 "TM-INJ-01", 0, -1, NULL},
+	{"node-red http in -> function", "flows.json",
+	 "[" NR_TAB "{\"id\":\"a\",\"type\":\"http in\",\"z\":\"t1\",\"name\":\"Intake\",\"url\":\"/x\","
+	 "\"method\":\"post\",\"wires\":[[\"b\"]]},"
+	 "{\"id\":\"b\",\"type\":\"function\",\"z\":\"t1\",\"name\":\"Transform\",\"func\":\"return msg;\",\"wires\":[[]]}]",
+	 "TM-INJ-01", 1, WD_SEV_MEDIUM, "can make 'Transform' execute their input"},
+
+	/* TM-INJ-02 */
+	{"webhook -> command with input", "a.json",
+	 WF(HOOK "," NODE("e", "Zip", "n8n-nodes-base.executeCommand",
+	                  "\"command\":\"=zip /tmp/{{ $json.body.name }}\""),
+	    MAIN("Webhook Intake", "Zip"), ERRWF),
+	 "TM-INJ-02", 1, WD_SEV_CRITICAL, "can inject commands that 'Zip' runs on the platform host"},
+	{"webhook -> fixed command", "a.json",
+	 WF(HOOK "," NODE("e", "Zip", "n8n-nodes-base.executeCommand", "\"command\":\"uptime\""),
+	    MAIN("Webhook Intake", "Zip"), ERRWF),
+	 "TM-INJ-02", 0, -1, NULL},
+	{"node-red exec appends payload", "flows.json",
+	 "[" NR_TAB "{\"id\":\"a\",\"type\":\"http in\",\"z\":\"t1\",\"url\":\"/x\",\"method\":\"post\",\"wires\":[[\"b\"]]},"
+	 "{\"id\":\"b\",\"type\":\"exec\",\"z\":\"t1\",\"name\":\"Print\",\"command\":\"lp\",\"addpay\":true,\"wires\":[[],[],[]]}]",
+	 "TM-INJ-02", 1, WD_SEV_CRITICAL, NULL},
+
+	/* TM-INJ-03 */
+	{"SQL from public input", "a.json",
+	 WF(HOOK "," NODE("q", "Query", "n8n-nodes-base.mySql",
+	                  "\"operation\":\"executeQuery\",\"query\":\"=DELETE FROM t WHERE id = {{ $json.body.id }}\""),
+	    MAIN("Webhook Intake", "Query"), ERRWF),
+	 "TM-INJ-03", 1, WD_SEV_CRITICAL, "can change the SQL that 'Query' runs"},
+	{"static SQL", "a.json",
+	 WF(HOOK "," NODE("q", "Query", "n8n-nodes-base.postgres",
+	                  "\"operation\":\"executeQuery\",\"query\":\"SELECT 1\""),
+	    MAIN("Webhook Intake", "Query"), ERRWF),
+	 "TM-INJ-03", 0, -1, NULL},
+	{"SQL from data, scheduled", "a.json",
+	 WF(SCHED "," NODE("q", "Query", "n8n-nodes-base.postgres",
+	                   "\"operation\":\"executeQuery\",\"query\":\"=SELECT * FROM t WHERE id = '{{ $json.id }}'\""),
+	    MAIN("Every day", "Query"), ERRWF),
+	 "TM-INJ-03", 0, -1, NULL},
+
+	/* TM-INJ-04 */
+	{"public chat -> agent with code tool", "a.json",
+	 WF(NODE("t", "Chat", "@n8n/n8n-nodes-langchain.chatTrigger", "\"public\":true") ","
+	    NODE("a", "Support Agent", "@n8n/n8n-nodes-langchain.agent", "") ","
+	    NODE("k", "Calc", "@n8n/n8n-nodes-langchain.toolCode", "\"jsCode\":\"return 1\""),
+	    MAIN("Chat", "Support Agent") "," AI("Calc", "ai_tool", "Support Agent"), ERRWF),
+	 "TM-INJ-04", 1, WD_SEV_HIGH,
+	 "Anyone who can chat with 'Chat' can write instructions that 'Support Agent' follows, using its tools 'Calc'."},
+	{"private chat -> agent", "a.json",
+	 WF(NODE("t", "Chat", "@n8n/n8n-nodes-langchain.chatTrigger", "\"public\":false") ","
+	    NODE("a", "Support Agent", "@n8n/n8n-nodes-langchain.agent", "") ","
+	    NODE("k", "Calc", "@n8n/n8n-nodes-langchain.toolCode", "\"jsCode\":\"return 1\""),
+	    MAIN("Chat", "Support Agent") "," AI("Calc", "ai_tool", "Support Agent"), ERRWF),
+	 "TM-INJ-04", 0, -1, NULL},
+
+	/* TM-INJ-05 */
+	{"node-red file path from public input", "flows.json",
+	 "[" NR_TAB "{\"id\":\"a\",\"type\":\"http in\",\"z\":\"t1\",\"url\":\"/x\",\"method\":\"post\",\"wires\":[[\"f\"]]},"
+	 "{\"id\":\"f\",\"type\":\"file in\",\"z\":\"t1\",\"name\":\"Read\",\"filename\":\"path\",\"filenameType\":\"msg\",\"wires\":[[]]}]",
+	 "TM-INJ-05", 1, WD_SEV_HIGH, "can make 'Read' read or write a file of their choice"},
+	{"node-red fixed file path", "flows.json",
+	 "[" NR_TAB "{\"id\":\"a\",\"type\":\"http in\",\"z\":\"t1\",\"url\":\"/x\",\"method\":\"post\",\"wires\":[[\"f\"]]},"
+	 "{\"id\":\"f\",\"type\":\"file in\",\"z\":\"t1\",\"name\":\"Read\",\"filename\":\"/data/a.csv\",\"wires\":[[]]}]",
+	 "TM-INJ-05", 0, -1, NULL},
+
+	/* TM-SSRF-01 */
+	{"URL from public input", "a.json",
+	 WF(HOOK "," NODE("r", "Fetch", "n8n-nodes-base.httpRequest", "\"url\":\"={{ $json.body.url }}\""),
+	    MAIN("Webhook Intake", "Fetch"), ERRWF),
+	 "TM-SSRF-01", 1, WD_SEV_MEDIUM, "can make 'Fetch' send requests to a host of their choice"},
+	{"fixed host, path from public input", "a.json",
+	 WF(HOOK "," NODE("r", "Fetch", "n8n-nodes-base.httpRequest",
+	                  "\"url\":\"=https://api.example.com/items/{{ $json.body.id }}\""),
+	    MAIN("Webhook Intake", "Fetch"), ERRWF),
+	 "TM-SSRF-01", 0, -1, NULL},
+
+	/* TM-TAMP-01 */
+	{"webhook -> sheet append", "a.json",
+	 WF(HOOK "," NODE("g", "Store", "n8n-nodes-base.googleSheets", "\"operation\":\"append\""),
+	    MAIN("Webhook Intake", "Store"), ERRWF),
+	 "TM-TAMP-01", 1, WD_SEV_MEDIUM, "can write what they like into"},
+	{"schedule -> sheet append", "a.json",
+	 WF(SCHED "," NODE("g", "Store", "n8n-nodes-base.googleSheets", "\"operation\":\"append\""),
+	    MAIN("Every day", "Store"), ERRWF),
+	 "TM-TAMP-01", 0, -1, NULL},
+
+	/* TM-TAMP-02 */
+	{"n8n ignores certificates", "a.json",
+	 WF(NODE("r", "Call", "n8n-nodes-base.httpRequest",
+	         "\"url\":\"https://api.example.com\",\"options\":{\"allowUnauthorizedCerts\":true}"), "", ERRWF),
+	 "TM-TAMP-02", 1, WD_SEV_HIGH, "Someone on the network path of 'Call' can read and change its traffic"},
+	{"n8n verifies certificates", "a.json",
+	 WF(NODE("r", "Call", "n8n-nodes-base.httpRequest",
+	         "\"url\":\"https://api.example.com\",\"options\":{\"allowUnauthorizedCerts\":false}"), "", ERRWF),
+	 "TM-TAMP-02", 0, -1, NULL},
+	{"node-red tls-config without verification", "flows.json",
+	 "[" NR_TAB "{\"id\":\"c\",\"type\":\"tls-config\",\"name\":\"lax tls\",\"verifyservercert\":false},"
+	 "{\"id\":\"r\",\"type\":\"http request\",\"z\":\"t1\",\"name\":\"Call\",\"url\":\"https://x.example.com\",\"tls\":\"c\",\"wires\":[[]]}]",
+	 "TM-TAMP-02", 1, WD_SEV_HIGH, "(through its TLS configuration 'lax tls')"},
+
+	/* TM-DISC-01 / 05: personal data to services */
+	{"personal data from a form to a spreadsheet", "a.json",
+	 WF(NODE("f", "Apply", "n8n-nodes-base.formTrigger",
+	         "\"authentication\":\"basicAuth\",\"formFields\":{\"values\":[{\"fieldLabel\":\"email\"}]}") ","
+	    NODE("g", "Store", "n8n-nodes-base.googleSheets", "\"operation\":\"append\""),
+	    MAIN("Apply", "Store"), ERRWF),
+	 "TM-DISC-01", 1, WD_SEV_MEDIUM, "'Store' sends personal data"},
+	{"no personal fields to a spreadsheet", "a.json",
+	 WF(NODE("f", "Apply", "n8n-nodes-base.formTrigger",
+	         "\"authentication\":\"basicAuth\",\"formFields\":{\"values\":[{\"fieldLabel\":\"colour\"}]}") ","
+	    NODE("g", "Store", "n8n-nodes-base.googleSheets", "\"operation\":\"append\""),
+	    MAIN("Apply", "Store"), ERRWF),
+	 "TM-DISC-01", 0, -1, NULL},
+	{"personal data to an AI model", "a.json",
+	 WF(NODE("f", "Apply", "n8n-nodes-base.formTrigger",
+	         "\"authentication\":\"basicAuth\",\"formFields\":{\"values\":[{\"fieldLabel\":\"email\"}]}") ","
+	    NODE("o", "Summarise", "@n8n/n8n-nodes-langchain.openAi", "\"text\":\"={{ $json.email }}\""),
+	    MAIN("Apply", "Summarise"), ERRWF),
+	 "TM-DISC-05", 1, WD_SEV_HIGH, "'Summarise' hands personal data"},
+	{"no personal data to an AI model", "a.json",
+	 WF(NODE("f", "Apply", "n8n-nodes-base.formTrigger",
+	         "\"authentication\":\"basicAuth\",\"formFields\":{\"values\":[{\"fieldLabel\":\"colour\"}]}") ","
+	    NODE("o", "Summarise", "@n8n/n8n-nodes-langchain.openAi", "\"text\":\"={{ $json.colour }}\""),
+	    MAIN("Apply", "Summarise"), ERRWF),
+	 "TM-DISC-05", 0, -1, NULL},
+
+	/* TM-DISC-02 */
+	{"http to external host", "a.json",
+	 WF(NODE("r", "Call", "n8n-nodes-base.httpRequest", "\"url\":\"http://api.example.com/v1\""), "", ERRWF),
+	 "TM-DISC-02", 1, WD_SEV_MEDIUM, "between 'Call' and 'api.example.com'"},
+	{"https to external host", "a.json",
+	 WF(NODE("r", "Call", "n8n-nodes-base.httpRequest", "\"url\":\"https://api.example.com/v1\""), "", ERRWF),
+	 "TM-DISC-02", 0, -1, NULL},
+	{"http to private address", "a.json",
+	 WF(NODE("r", "Call", "n8n-nodes-base.httpRequest", "\"url\":\"http://10.1.2.3:8080/v1\""), "", ERRWF),
+	 "TM-DISC-02", 0, -1, NULL},
+
+	/* TM-DISC-04 */
+	{"bearer token in header", "a.json",
+	 WF(NODE("r", "Call", "n8n-nodes-base.httpRequest",
+	         "\"url\":\"https://api.example.com\",\"headerParameters\":{\"parameters\":[{\"name\":"
+	         "\"Authorization\",\"value\":\"Bearer 9f8e7d6c5b4a39281706f5e4d3c2b1a0\"}]}"), "", ERRWF),
+	 "TM-DISC-04", 1, WD_SEV_HIGH, "Everyone who can open, export or copy 'Orders' has the"},
+	{"token from environment", "a.json",
+	 WF(NODE("r", "Call", "n8n-nodes-base.httpRequest",
+	         "\"headerParameters\":{\"parameters\":[{\"name\":\"Authorization\",\"value\":"
+	         "\"=Bearer {{ $env.API_TOKEN }}\"}]}"), "", ERRWF),
+	 "TM-DISC-04", 0, -1, NULL},
+
+	/* TM-REPUD-01 / 02 */
+	{"webhook app saves no runs", "a.json",
+	 WF(HOOK "," CODE, MAIN("Webhook Intake", "Run Script"),
+	    ERRWF ",\"saveDataSuccessExecution\":\"none\",\"saveDataErrorExecution\":\"none\""),
+	 "TM-REPUD-01", 1, WD_SEV_MEDIUM, "keeps no record of any run"},
+	{"webhook app saves runs", "a.json", WF(HOOK "," CODE, MAIN("Webhook Intake", "Run Script"), ERRWF),
+	 "TM-REPUD-01", 0, -1, NULL},
+	{"scheduled app saves no runs", "a.json",
+	 WF(SCHED "," CODE, MAIN("Every day", "Run Script"), ERRWF ",\"saveDataErrorExecution\":\"none\""),
+	 "TM-REPUD-01", 0, -1, NULL},
+	{"webhook app without error handling", "a.json",
+	 WF(HOOK "," CODE, MAIN("Webhook Intake", "Run Script"), ""), "TM-REPUD-02", 1, WD_SEV_LOW,
+	 "Requests to 'Webhook Intake' that make 'Orders' fail leave no alert"},
+	{"webhook app with error workflow", "a.json",
+	 WF(HOOK "," CODE, MAIN("Webhook Intake", "Run Script"), ERRWF), "TM-REPUD-02", 0, -1, NULL},
+
+	/* TM-DOS-01 */
+	{"public chat -> agent", "a.json",
+	 WF(NODE("t", "Chat", "@n8n/n8n-nodes-langchain.chatTrigger", "\"public\":true") ","
+	    NODE("a", "Support Agent", "@n8n/n8n-nodes-langchain.agent", ""),
+	    MAIN("Chat", "Support Agent"), ERRWF),
+	 "TM-DOS-01", 1, WD_SEV_HIGH, "spending AI usage on every call"},
+	{"webhook -> set only", "a.json",
+	 WF(HOOK "," NODE("x", "Parse Order", "n8n-nodes-base.set", ""),
+	    MAIN("Webhook Intake", "Parse Order"), ERRWF),
+	 "TM-DOS-01", 0, -1, NULL},
+
+	/* TM-EOP-02 */
+	{"community node", "a.json",
+	 WF(NODE("x", "Docs", "n8n-nodes-document-generator.DocumentGenerator", ""), "", ERRWF),
+	 "TM-EOP-02", 1, WD_SEV_LOW, "'Docs' runs code from the community package"},
+	{"custom node", "a.json", WF(NODE("x", "Mine", "CUSTOM.myNode", ""), "", ERRWF), "TM-EOP-02", 1,
+	 WD_SEV_MEDIUM, "a custom node installed outside any package registry"},
+	{"core node", "a.json", WF(SCHED, "", ERRWF), "TM-EOP-02", 0, -1, NULL},
+
+	/* TM-PRIV-01 */
+	{"personal data to a host chosen at run time", "a.json",
+	 WF(NODE("f", "Apply", "n8n-nodes-base.formTrigger",
+	         "\"authentication\":\"basicAuth\",\"formFields\":{\"values\":[{\"fieldLabel\":\"email\"}]}") ","
+	    NODE("r", "Forward", "n8n-nodes-base.httpRequest", "\"url\":\"={{ $json.target }}\",\"sendBody\":true,"
+	         "\"bodyParameters\":{\"parameters\":[{\"name\":\"email\",\"value\":\"={{ $json.email }}\"}]}"),
+	    MAIN("Apply", "Forward"), ERRWF),
+	 "TM-PRIV-01", 1, WD_SEV_MEDIUM, "to a host chosen at run time"},
+	{"personal data to a fixed host", "a.json",
+	 WF(NODE("f", "Apply", "n8n-nodes-base.formTrigger",
+	         "\"authentication\":\"basicAuth\",\"formFields\":{\"values\":[{\"fieldLabel\":\"email\"}]}") ","
+	    NODE("r", "Forward", "n8n-nodes-base.httpRequest", "\"url\":\"https://crm.example.com/leads\",\"sendBody\":true,"
+	         "\"bodyParameters\":{\"parameters\":[{\"name\":\"email\",\"value\":\"={{ $json.email }}\"}]}"),
+	    MAIN("Apply", "Forward"), ERRWF),
+	 "TM-PRIV-01", 0, -1, NULL},
+};
+
+static void test_rule_cases(void **state)
+{
+	size_t i, j, failures = 0;
+	(void)state;
+
+	for (i = 0; i < sizeof(tcases) / sizeof(*tcases); i++) {
+		const tcase *c = &tcases[i];
+		wd_tm *tm = derive_json(c->path, c->json);
+		int n = 0, top = -1, seen = c->scenario == NULL;
+		for (j = 0; j < tm->nthreats; j++) {
+			const wd_tm_threat *t = &tm->threats[j];
+			if (strcmp(t->rule, c->rule) != 0)
+				continue;
+			n++;
+			if ((int)t->severity > top)
+				top = (int)t->severity;
+			if (c->scenario && strstr(t->scenario, c->scenario))
+				seen = 1;
+		}
+		if (n != c->count || (c->severity >= 0 && top != c->severity) || !seen) {
+			print_error("case '%s': %s expected %d at %s%s%s, got %d at %s\n", c->name, c->rule,
+			            c->count, c->severity >= 0 ? wd_severity_name(c->severity) : "-",
+			            c->scenario ? " with " : "", c->scenario ? c->scenario : "", n,
+			            top >= 0 ? wd_severity_name(top) : "-");
+			for (j = 0; j < tm->nthreats; j++)
+				print_error("    %s [%s] %s\n", tm->threats[j].id,
+				            wd_severity_name(tm->threats[j].severity), tm->threats[j].scenario);
+			failures++;
+		}
+		wd_tm_free(tm);
+	}
+	assert_int_equal(failures, 0);
+}
+
+/* Every rule has a positive and a negative case (above or in the hand-built tests). */
+static void test_every_rule_has_cases(void **state)
+{
+	static const char *const hand_only[] = {"TM-DISC-03", "TM-DISC-06", "TM-PRIV-02",
+	                                        "TM-EOP-01"};
+	static const char *const rules[] = {
+		"TM-SPOOF-01", "TM-INJ-01",  "TM-INJ-02",   "TM-INJ-03",   "TM-INJ-04",  "TM-INJ-05",
+		"TM-SSRF-01",  "TM-TAMP-01", "TM-TAMP-02",  "TM-DISC-01",  "TM-DISC-02", "TM-DISC-04",
+		"TM-DISC-05",  "TM-REPUD-01", "TM-REPUD-02", "TM-DOS-01",  "TM-EOP-02",  "TM-PRIV-01"};
+	size_t i, j;
+	(void)state;
+	(void)hand_only;
+	for (i = 0; i < sizeof(rules) / sizeof(*rules); i++) {
+		int pos = 0, neg = 0;
+		for (j = 0; j < sizeof(tcases) / sizeof(*tcases); j++) {
+			if (strcmp(tcases[j].rule, rules[i]) != 0)
+				continue;
+			if (tcases[j].count)
+				pos = 1;
+			else
+				neg = 1;
+		}
+		if (!pos || !neg)
+			fail_msg("%s lacks a %s case", rules[i], pos ? "negative" : "positive");
+	}
+}
+
+/* Ids do not depend on the order of nodes and connections in the export. */
+static void test_ids_stable_across_reordering(void **state)
+{
+	const char *a = WF(HOOK "," NODE("x", "Parse Order", "n8n-nodes-base.set", "") "," CODE ","
+	                   NODE("g", "Store", "n8n-nodes-base.googleSheets", "\"operation\":\"append\""),
+	                   MAIN("Webhook Intake", "Parse Order") ","
+	                   MAIN2("Parse Order", "Run Script", "Store"), ERRWF);
+	const char *b = WF(NODE("g", "Store", "n8n-nodes-base.googleSheets", "\"operation\":\"append\"")
+	                   "," CODE "," NODE("x", "Parse Order", "n8n-nodes-base.set", "") "," HOOK,
+	                   MAIN2("Parse Order", "Store", "Run Script") ","
+	                   MAIN("Webhook Intake", "Parse Order"), ERRWF);
+	wd_tm *t1 = derive_json("a.json", a), *t2 = derive_json("a.json", b), *t3;
+	size_t i;
+	(void)state;
+
+	assert_true(t1->nthreats >= 4);
+	assert_int_equal(t1->nthreats, t2->nthreats);
+	for (i = 0; i < t1->nthreats; i++) {
+		assert_string_equal(t1->threats[i].id, t2->threats[i].id);
+		assert_string_equal(t1->threats[i].scenario, t2->threats[i].scenario);
+		assert_int_equal(t1->threats[i].npath, t2->threats[i].npath);
+	}
+	/* and across runs */
+	t3 = derive_json("a.json", a);
+	for (i = 0; i < t1->nthreats; i++)
+		assert_string_equal(t1->threats[i].id, t3->threats[i].id);
+	assert_int_equal(wd_tm_differs(t1, t2), 0);
+	wd_tm_free(t1);
+	wd_tm_free(t2);
+	wd_tm_free(t3);
+}
+
+/* A loop in the workflow (Split In Batches back edge) ends and is followed once. */
+static void test_loop_in_export(void **state)
+{
+	const char *wf =
+		WF(HOOK "," NODE("l", "Loop", "n8n-nodes-base.splitInBatches", "") ","
+		   NODE("x", "Parse Order", "n8n-nodes-base.set", "") "," CODE,
+		   MAIN("Webhook Intake", "Loop") "," MAIN2("Loop", "Parse Order", "Run Script") ","
+		   MAIN("Parse Order", "Loop") "," MAIN("Run Script", "Webhook Intake"),
+		   ERRWF);
+	wd_tm *tm = derive_json("a.json", wf);
+	size_t i, n = 0;
+	(void)state;
+	for (i = 0; i < tm->nthreats; i++)
+		if (strcmp(tm->threats[i].rule, "TM-INJ-01") == 0) {
+			n++;
+			assert_non_null(strstr(tm->threats[i].scenario, "through 'Loop'"));
+		}
+	assert_int_equal(n, 1);
+	wd_tm_free(tm);
+}
+
+/* A Power Automate flow started by people, acting with the maker's connection. */
+static void test_embedded_connection(void **state)
+{
+	int pass;
+	(void)state;
+	for (pass = 0; pass < 3; pass++) {
+		wd_model *m = NULL;
+		wd_app a;
+		wd_component c;
+		wd_credential cr;
+		wd_edge e;
+		uint32_t trig, act, ci;
+		wd_tm *tm = NULL;
+		wd_error err;
+		size_t i, n = 0;
+
+		assert_int_equal(wd_model_new(&m, "flow.json", NULL), WD_OK);
+		m->platform = WD_PLATFORM_POWER_AUTOMATE;
+		wd_app_init(&a, WD_PLATFORM_POWER_AUTOMATE);
+		a.name = wd_str_c("Expense approval");
+		a.id = wd_str_c("A1");
+		memset(a.hash, '0', 64);
+		assert_int_equal(wd_model_add_app(m, &a, NULL), WD_OK);
+		wd_component_init(m, &c);
+		c.id = c.name = wd_str_c("manual");
+		c.type = wd_str_c("Request");
+		c.kind = WD_KIND_TRIGGER;
+		c.flags = pass == 2 ? 0 : WD_COMP_INVOKED;
+		c.auth = WD_AUTH_PLATFORM;
+		assert_int_equal(wd_model_add_component(m, &c, &trig), WD_OK);
+		wd_component_init(m, &c);
+		c.id = c.name = wd_str_c("Send mail");
+		c.type = wd_str_c("shared_office365.SendEmailV2");
+		c.kind = WD_KIND_ACTION;
+		assert_int_equal(wd_model_add_component(m, &c, &act), WD_OK);
+		memset(&e, 0, sizeof(e));
+		e.from = trig;
+		e.to = act;
+		e.kind = WD_EDGE_FLOW;
+		e.loc = WD_LOC_NONE;
+		assert_int_equal(wd_model_add_edge(m, &e), WD_OK);
+		memset(&cr, 0, sizeof(cr));
+		cr.id = wd_str_c("shared_office365");
+		cr.type = wd_str_c("office365");
+		cr.flags = pass == 1 ? WD_CREDF_INVOKER : WD_CREDF_EMBEDDED;
+		cr.comp = act;
+		cr.loc = WD_LOC_NONE;
+		assert_int_equal(wd_model_add_credential(m, &cr, &ci), WD_OK);
+		assert_int_equal(wd_model_add_cred_use(m, act, ci), WD_OK);
+		assert_int_equal(wd_model_finish(m), WD_OK);
+		if (wd_tm_derive(&tm, m, 0, &err) != WD_OK)
+			fail_msg("derive: %s", err.message);
+		wd_model_free(m);
+		for (i = 0; i < tm->nthreats; i++)
+			if (strcmp(tm->threats[i].rule, "TM-EOP-01") == 0) {
+				n++;
+				assert_string_equal(tm->threats[i].scenario,
+				                    "Whoever starts 'manual' makes 'Send mail' act with the "
+				                    "maker's own connection (office365), with rights the "
+				                    "invoker may not have.");
+				assert_string_equal(tm->threats[i].stride, "E");
+			}
+		assert_int_equal(n, pass == 0 ? 1 : 0);
+		wd_tm_free(tm);
+	}
 }
 
 /* docs/threats.md lists every rule with its title. */
@@ -483,6 +961,11 @@ int main(void)
 		cmocka_unit_test(test_history_and_stores),
 		cmocka_unit_test(test_long_names),
 		cmocka_unit_test(test_rules_documented),
+		cmocka_unit_test(test_rule_cases),
+		cmocka_unit_test(test_every_rule_has_cases),
+		cmocka_unit_test(test_ids_stable_across_reordering),
+		cmocka_unit_test(test_loop_in_export),
+		cmocka_unit_test(test_embedded_connection),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -224,12 +224,14 @@ static const tm_rule rules[R_COUNT] = {
 	                "Use an AI service under a contract that excludes training and retention",
 	                "Tell the people concerned that an AI processes their data", NULL}},
 	[R_DISC_06] = {"TM-DISC-06", "Sensitive data returned to public callers", "I",
-	               "LCNC-SEC-03", "Data disclosure", WD_SEV_HIGH, WD_SEV_LOW,
-	               "A flow back to the public internet (a webhook response) carries sensitive "
-	               "data.",
-	               "Anyone who calls '{service}' gets {data} back from '{element}'.",
-	               {"Return only the fields the caller needs from '{element}'",
-	                "Require authentication on '{service}'", NULL}},
+	               "LCNC-SEC-03", "Data disclosure", WD_SEV_MEDIUM, WD_SEV_LOW,
+	               "An open entry point leads to a response (a flow back to the internet) that "
+	               "carries sensitive data, or whatever sensitive data reaches the responding "
+	               "step when the response names no fields. High for credentials, secrets and "
+	               "health data.",
+	               "Anyone who {reach} '{entry}' gets {data} back from '{element}'.",
+	               {AUTH_ENTRY, "Return only the fields the caller needs from '{element}'",
+	                NULL}},
 	[R_REPUD_01] = {"TM-REPUD-01", "Runs started from outside leave no record", "R",
 	                "LCNC-SEC-10", NULL, WD_SEV_MEDIUM, WD_SEV_LOW,
 	                "An app with entry points does not save the data of successful or failed "
@@ -307,6 +309,7 @@ typedef struct ctx {
 	uint32_t *mark, *parent, *queue, *depth, gen;
 	uint32_t *reached;
 	size_t nreached;
+	uint32_t *taint;               /* sensitive classes reaching each process */
 	/* output */
 	wd_tm_threat *items;
 	size_t n, cap;
@@ -402,6 +405,24 @@ static void put_name(wd_buf *b, const char *s)
 	while (n > 0 && ((unsigned char)s[n] & 0xC0) == 0x80)
 		n--;
 	wd_buf_put(b, s, n);
+	wd_buf_puts(b, "...");
+}
+
+/* The same for a slice of the source model (not NUL-terminated). */
+static void put_str_name(wd_buf *b, wd_str s)
+{
+	size_t n = s.len;
+
+	if (!s.ptr)
+		return;
+	if (n <= NAME_MAX_BYTES) {
+		wd_buf_put(b, s.ptr, n);
+		return;
+	}
+	n = NAME_MAX_BYTES;
+	while (n > 0 && ((unsigned char)s.ptr[n] & 0xC0) == 0x80)
+		n--;
+	wd_buf_put(b, s.ptr, n);
 	wd_buf_puts(b, "...");
 }
 
@@ -931,7 +952,7 @@ static size_t agent_tools(const ctx *cx, uint32_t i, wd_buf *b)
 		     (t->connector->caps & (WD_CAP_WRITE | WD_CAP_SEND | WD_CAP_EXECUTE)))) {
 			if (n < 4) {
 				wd_buf_puts(b, n ? ", '" : "'");
-				put_name(b, t->name.ptr ? t->name.ptr : "");
+				put_str_name(b, t->name);
 				wd_buf_putc(b, '\'');
 			}
 			n++;
@@ -1031,6 +1052,58 @@ static void path_threat(ctx *cx, int r, wd_severity sev, uint32_t s, uint32_t v,
 	free(path);
 }
 
+/* The flow from a to b, WD_NONE if none (first in target-id order). */
+static uint32_t flow_between(const ctx *cx, uint32_t a, uint32_t b)
+{
+	uint32_t k;
+
+	for (k = cx->out_off[a]; k < cx->out_off[a + 1]; k++)
+		if (cx->tm->flows[cx->out_flow[k]].to == b)
+			return cx->out_flow[k];
+	return WD_NONE;
+}
+
+static void response_threat(ctx *cx, uint32_t s, uint32_t p, uint32_t net)
+{
+	uint32_t fi = flow_between(cx, p, net), *path;
+	const wd_tm_flow *f;
+	uint32_t sens;
+	wd_buf d;
+	vars vs;
+	size_t n;
+
+	if (fi == WD_NONE)
+		return;
+	f = &cx->tm->flows[fi];
+	sens = flow_sensitive(f);
+	if (!f->nfields)
+		sens |= cx->taint[p];
+	if (!sens)
+		return;
+	path = malloc((MAX_DEPTH + 3) * sizeof(*path));
+	if (!path) {
+		cx->rc = WD_ENOMEM;
+		return;
+	}
+	n = path_to(cx, s, net, path);
+	if (n && path[0] == net)
+		memmove(path, path + 1, --n * sizeof(*path)); /* the caller is the end, not the start */
+	wd_buf_init(&d, 1 << 16);
+	describe_data(&d, sens, sens == (flow_sensitive(f)) ? f : NULL);
+	memset(&vs, 0, sizeof(vs));
+	vs.entry = el_name(cx, s);
+	vs.element = el_name(cx, p);
+	vs.service = el_name(cx, net);
+	vs.reach = reach_phrase(cx, s);
+	vs.data = wd_buf_cstr(&d);
+	vs.via = "";
+	vs.extra = "";
+	emit(cx, R_DISC_06, (sens & GRAVE_CLASSES) ? WD_SEV_HIGH : WD_SEV_MEDIUM, p, net, path, n,
+	     &vs, (sens & PERSONAL_CLASSES) != 0);
+	wd_buf_release(&d);
+	free(path);
+}
+
 static void entry_rules(ctx *cx, uint32_t s)
 {
 	size_t k;
@@ -1055,6 +1128,12 @@ static void entry_rules(ctx *cx, uint32_t s)
 				dos_el = v;
 		}
 		wd_buf_reset(&x);
+		if ((e->flags & WD_TME_INTERNET) && cx->parent[v] != WD_NONE &&
+		    is_process(cx, cx->parent[v])) {
+			/* TM-DISC-06: a response to the caller carries sensitive data */
+			response_threat(cx, s, cx->parent[v], v);
+			continue;
+		}
 		if (e->kind == WD_TM_STORE) {
 			/* written by a process the input reaches */
 			uint32_t p = cx->parent[v];
@@ -1178,18 +1257,75 @@ static void flow_threat(ctx *cx, int r, wd_severity sev, const wd_tm_flow *f, ui
 	wd_buf_release(&d);
 }
 
+/*
+ * What sensitive data reaches each process: its own classes, what flows into
+ * it from outside the app's processes (actors, services, stores), and what
+ * reaches the processes that feed it. A worklist over the flows; a process
+ * is queued again only when its mask grows, and masks have five bits, so the
+ * work is linear. Disabled processes pass data on (n8n does).
+ */
+static wd_status compute_taint(ctx *cx, uint32_t **out)
+{
+	wd_tm *tm = cx->tm;
+	size_t n = cx->nel, head = 0, tail = 0, i;
+	uint32_t *taint = calloc(n + 1, sizeof(*taint));
+	uint32_t *queue = malloc((n + 1) * sizeof(*queue));
+	uint8_t *queued = calloc(n + 1, 1);
+
+	if (!taint || !queue || !queued) {
+		free(taint);
+		free(queue);
+		free(queued);
+		return WD_ENOMEM;
+	}
+	for (i = 0; i < n; i++) {
+		uint32_t k;
+		if (EL(cx, (uint32_t)i)->kind != WD_TM_PROCESS)
+			continue;
+		taint[i] = EL(cx, (uint32_t)i)->classes & SENSITIVE_CLASSES;
+		for (k = cx->in_off[i]; k < cx->in_off[i + 1]; k++) {
+			const wd_tm_flow *f = &tm->flows[cx->in_flow[k]];
+			if (EL(cx, f->from)->kind != WD_TM_PROCESS)
+				taint[i] |= flow_sensitive(f);
+		}
+		queue[tail++ % (n + 1)] = (uint32_t)i;
+		queued[i] = 1;
+	}
+	while (head != tail) {
+		uint32_t u = queue[head++ % (n + 1)], k;
+		queued[u] = 0;
+		for (k = cx->out_off[u]; k < cx->out_off[u + 1]; k++) {
+			const wd_tm_flow *f = &tm->flows[cx->out_flow[k]];
+			uint32_t v = f->to, add = taint[u] | flow_sensitive(f);
+			if (EL(cx, v)->kind != WD_TM_PROCESS || (taint[v] | add) == taint[v])
+				continue;
+			taint[v] |= add;
+			if (!queued[v]) {
+				queue[tail++ % (n + 1)] = v;
+				queued[v] = 1;
+			}
+		}
+	}
+	free(queue);
+	free(queued);
+	*out = taint;
+	return WD_OK;
+}
+
 /* Processes talking to an AI service: the flow's source is an AI process, or its target
  * an AI service outside. */
 static int ai_flow(const ctx *cx, const wd_tm_flow *f)
 {
-	return ((EL(cx, f->to)->flags & WD_TME_AI) || is_ai(cx, f->from) ||
-	        (EL(cx, f->from)->flags & WD_TME_AI));
+	/* is_ai, not the flag: an AI tool (an HTTP or app call an agent makes) is an
+	 * ordinary service call */
+	return (EL(cx, f->to)->flags & WD_TME_AI) || is_ai(cx, f->from);
 }
 
 static void flow_rules(ctx *cx)
 {
 	wd_tm *tm = cx->tm;
 	size_t oi;
+	const uint32_t *taint = cx->taint;
 
 	/* walk flows in (source id, target id) order for a stable result */
 	for (oi = 0; oi < cx->nel && cx->rc == WD_OK; oi++) {
@@ -1202,13 +1338,14 @@ static void flow_rules(ctx *cx)
 			uint32_t sens = flow_sensitive(f);
 			const wd_component *c = comp_of(cx, from);
 
+			/* a flow that names no fields may send whatever reaches its process */
+			if (!f->nfields && to->kind != WD_TM_PROCESS)
+				sens |= taint[from];
+
 			if (disabled(cx, f->to))
 				continue;
-			/* TM-DISC-06: sensitive data back to the public internet */
-			if ((to->flags & WD_TME_INTERNET) && sens) {
-				flow_threat(cx, R_DISC_06, WD_SEV_HIGH, f, sens, "");
-				continue;
-			}
+			if (to->flags & WD_TME_INTERNET)
+				continue; /* responses: TM-DISC-06, per open entry point */
 			/* TM-DISC-02: cleartext to an external host */
 			if (f->flags & WD_TMF_CLEARTEXT)
 				flow_threat(cx, R_DISC_02, sens ? WD_SEV_HIGH : WD_SEV_MEDIUM, f, sens, "");
@@ -1427,6 +1564,26 @@ static void model_rules(ctx *cx)
 		}
 	}
 
+	/* TM-TAMP-02 through a TLS configuration node (Node-RED tls-config) its users share */
+	for (j = 0; j < m->nedges && cx->rc == WD_OK; j++) {
+		const wd_edge *ed = &m->edges[j];
+		const wd_component *cfg;
+		uint32_t e;
+		if (ed->kind != WD_EDGE_CONFIG || ed->from < first || ed->from >= end ||
+		    ed->to >= m->ncomps || (e = cx->comp2el[ed->from]) == WD_NONE ||
+		    !is_process(cx, e))
+			continue;
+		cfg = &m->comps[ed->to];
+		if (!(cfg->flags & WD_COMP_TLS_NOVERIFY) || (cfg->flags & WD_COMP_DISABLED) ||
+		    cx->comp2el[ed->to] != WD_NONE)
+			continue;
+		wd_buf_reset(&x);
+		wd_buf_puts(&x, " (through its TLS configuration '");
+		put_str_name(&x, cfg->name);
+		wd_buf_puts(&x, "')");
+		element_threat(cx, R_TAMP_02, WD_SEV_HIGH, e, "", wd_buf_cstr(&x), NULL, 0, NULL, 0);
+	}
+
 	/* TM-EOP-01: components using the maker's embedded connection behind an invoked trigger */
 	if (invoked != WD_NONE) {
 		bfs(cx, invoked);
@@ -1509,6 +1666,8 @@ wd_status wd_tm_find_threats(wd_tm *tm, const wd_model *m, uint32_t app)
 	tm->threats = NULL;
 	tm->nthreats = 0;
 	rc = build_graph(&cx);
+	if (rc == WD_OK)
+		rc = compute_taint(&cx, &cx.taint);
 	if (rc != WD_OK)
 		goto out;
 
@@ -1553,6 +1712,7 @@ out:
 	free(cx.queue);
 	free(cx.depth);
 	free(cx.reached);
+	free(cx.taint);
 	free(cx.items);
 	wd_hmap_release(&cx.ids);
 	return rc;
