@@ -15,6 +15,7 @@
  *      a position and a message, and a success agrees with the text.
  *   4. wd_date_parse on the input's first bytes; a date found round-trips
  *      through wd_date_format.
+ * An error's line is never past the end of the input.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -158,6 +159,26 @@ static void walk(walk_state *ws, const wd_yaml_node *n, uint32_t depth)
 	}
 }
 
+/* Lines of the input, a last line without a newline included (+1 for the
+ * end of stream, where libyaml places some errors). */
+static uint32_t count_lines(const uint8_t *data, size_t size)
+{
+	uint32_t n = 1;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		if (data[i] == '\n' || (data[i] == '\r' && (i + 1 == size || data[i + 1] != '\n')))
+			n++;
+		/* libyaml also breaks lines at NEL, U+2028 and U+2029 */
+		else if (data[i] == 0xC2 && i + 1 < size && data[i + 1] == 0x85)
+			n++;
+		else if (data[i] == 0xE2 && i + 2 < size && data[i + 1] == 0x80 &&
+		         (data[i + 2] == 0xA8 || data[i + 2] == 0xA9))
+			n++;
+	}
+	return n + 1;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	walk_state ws;
@@ -186,6 +207,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		CHECK(err.message[0] != '\0', "empty message");
 		CHECK(rc != WD_EPARSE || err.line >= 1, "parse error without a line: %s",
 		      err.message);
+		CHECK(err.line <= count_lines(data, size), "error at line %u of %u: %s", err.line,
+		      count_lines(data, size), err.message);
 	}
 
 	day = wd_date_parse((const char *)data, size < 10 ? size : 10);

@@ -512,6 +512,8 @@ static void test_syntax_errors(void **state)
 	must_fail_lim("a: \xc3\xa9\xc3(\n", 8, NULL, WD_EPARSE, 1, 6,
 	              "invalid trailing UTF-8 octet (#28)");
 	must_fail_lim("a: b\x01\n", 6, NULL, WD_EPARSE, 1, 5, "control characters are not allowed");
+	must_fail_lim("a: b\r\nc: d\re: \x01\n", 15, NULL, WD_EPARSE, 3, 4,
+	              "control characters are not allowed");
 	must_fail_lim("a: b\0c\n", 7, NULL, WD_EPARSE, 1, 5, "control characters are not allowed");
 }
 

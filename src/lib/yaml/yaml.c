@@ -179,7 +179,11 @@ static void mark_pos(yaml_mark_t m, uint32_t *line, uint32_t *col)
 	*col = c + 1 > UINT32_MAX ? UINT32_MAX : (uint32_t)(c + 1);
 }
 
-/* Line and column of a byte offset (reader errors carry only the offset). */
+/*
+ * Line and column of a byte offset (reader errors carry only the offset).
+ * Breaks as libyaml counts them: LF, CR, CRLF (NEL and U+2028/9 too, but a
+ * reader error comes before libyaml has seen those as breaks anyway).
+ */
 static void offset_pos(const load_state *st, size_t off, uint32_t *line, uint32_t *col)
 {
 	size_t i, ls = 0;
@@ -188,7 +192,8 @@ static void offset_pos(const load_state *st, size_t off, uint32_t *line, uint32_
 	if (off > st->len)
 		off = st->len;
 	for (i = 0; i < off; i++) {
-		if (st->data[i] == '\n') {
+		if (st->data[i] == '\n' ||
+		    (st->data[i] == '\r' && (i + 1 >= st->len || st->data[i + 1] != '\n'))) {
 			l++;
 			ls = i + 1;
 		}
