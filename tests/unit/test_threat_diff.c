@@ -1,9 +1,12 @@
 /*
  * test_threat_diff.c - diffs between two derived models (threat/diff.c).
  *
- * Hand-built versions of one app check every section (components, flows,
- * entry points, services, boundaries, threats), both formats, NULL sides
- * and hostile names.
+ * The required case first: a real export from the corpus, edited as text to
+ * add a public webhook feeding a code node, then to protect the webhook and
+ * to swap a service; each version imported and derived, and the diffs
+ * checked. Then hand-built versions of one app check every section
+ * (components, flows, entry points, services, boundaries, threats), both
+ * formats, NULL sides and hostile names.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,6 +19,7 @@
 #include <cmocka.h>
 
 #include "warden/escape.h"
+#include "warden/import.h"
 #include "warden/json.h"
 #include "warden/threat.h"
 
@@ -219,6 +223,197 @@ static int jlist_has(wd_json_doc *doc, const char *sec, const char *kind, const 
 			return 1;
 	}
 	return 0;
+}
+
+/* ---- editing a real export ------------------------------------------------------------ */
+
+/* An n8n export with a schedule, two internal HTTP calls and Nextcloud, no entry point. */
+#define BASE_EXPORT WARDEN_CORPUS_DIR "/n8n/zie619/workflows/Http/1419_HTTP_Schedule_Automation_Scheduled.json"
+
+#define HOOK_NODES                                                                           \
+	"\n    {\"id\": \"5b0c6a52-0d3e-4c1e-9a61-3f0f3b2e7c11\", \"name\": \"Webhook Intake\","    \
+	" \"type\": \"n8n-nodes-base.webhook\", \"typeVersion\": 2, \"position\": [-280, 200],"   \
+	" \"parameters\": {\"path\": \"scan-intake\", \"httpMethod\": \"POST\"%s}},\n"            \
+	"    {\"id\": \"0e7d5c1b-7f43-4b8e-8f7e-2d1c9a4b6e22\", \"name\": \"Run Script\","        \
+	" \"type\": \"n8n-nodes-base.code\", \"typeVersion\": 2, \"position\": [-80, 200],"       \
+	" \"parameters\": {\"jsCode\": \"return [{json: {file: $json.body.file}}];\"}},"
+#define HOOK_CONN                                                                            \
+	"\n    \"Webhook Intake\": {\"main\": [[{\"node\": \"Run Script\", \"type\": \"main\","  \
+	" \"index\": 0}]]},"
+
+/* text with insertion placed right after the first occurrence of anchor */
+static char *insert_after(const char *text, const char *anchor, const char *insertion)
+{
+	const char *at = strstr(text, anchor);
+	size_t head, n = strlen(text), k = strlen(insertion);
+	char *out;
+	assert_non_null(at);
+	head = (size_t)(at - text) + strlen(anchor);
+	out = malloc(n + k + 1);
+	assert_non_null(out);
+	memcpy(out, text, head);
+	memcpy(out + head, insertion, k);
+	memcpy(out + head + k, text + head, n - head + 1);
+	return out;
+}
+
+static char *replace_all(const char *text, const char *from, const char *to)
+{
+	wd_buf b;
+	const char *p = text, *q;
+	char *out;
+	wd_buf_init(&b, 1 << 24);
+	while ((q = strstr(p, from))) {
+		wd_buf_put(&b, p, (size_t)(q - p));
+		wd_buf_puts(&b, to);
+		p = q + strlen(from);
+	}
+	wd_buf_puts(&b, p);
+	out = strdup(wd_buf_cstr(&b));
+	wd_buf_release(&b);
+	return out;
+}
+
+/* v2: the base with a public (or authenticated) webhook feeding a code node */
+static char *with_webhook(const char *base, int authenticated)
+{
+	char nodes[2048];
+	char *a, *b;
+	snprintf(nodes, sizeof(nodes), HOOK_NODES,
+	         authenticated ? ", \"authentication\": \"headerAuth\"" : "");
+	a = insert_after(base, "\"nodes\": [", nodes);
+	b = insert_after(a, "\"connections\": {", HOOK_CONN);
+	free(a);
+	return b;
+}
+
+static wd_tm *derive_text(const char *text)
+{
+	wd_model *m = NULL;
+	wd_tm *tm = NULL;
+	wd_import_opts opts;
+	wd_error err;
+	char *copy = strdup(text);
+	memset(&opts, 0, sizeof(opts));
+	assert_non_null(copy);
+	if (wd_import_buffer(&m, "workflow.json", copy, strlen(copy), &opts, NULL, &err) != WD_OK)
+		fail_msg("import: %s (%u:%u)", err.message, err.line, err.column);
+	if (wd_tm_derive(&tm, m, 0, &err) != WD_OK)
+		fail_msg("derive: %s", err.message);
+	wd_model_free(m);
+	return tm;
+}
+
+/* Item of <sec>/<kind> whose string member key holds value, NULL if none. */
+static const wd_json_val *jfind(wd_json_doc *doc, const char *sec, const char *kind,
+                                const char *key, const char *value)
+{
+	const wd_json_val *list =
+		wd_json_get(doc, wd_json_get(doc, wd_json_root(doc), sec), kind);
+	size_t i;
+	for (i = 0; list && i < wd_json_size(list); i++) {
+		const wd_json_val *it = wd_json_at(list, i);
+		wd_str s = wd_json_get_str(doc, it, key);
+		if (wd_str_eq_c(s, value))
+			return it;
+	}
+	return NULL;
+}
+
+static void test_edited_export(void **state)
+{
+	char *base = NULL, *v2, *v3, *v4, *md, *text;
+	size_t n;
+	wd_tm *t1, *t1b, *t2, *t3, *t4;
+	wd_json_doc *doc;
+	const wd_json_val *inj, *flow;
+	(void)state;
+
+	assert_int_equal(wd_read_file(BASE_EXPORT, 1 << 24, &base, &n, NULL), WD_OK);
+	v2 = with_webhook(base, 0);
+	v3 = with_webhook(base, 1);
+	v4 = replace_all(base, "\"n8n-nodes-base.nextCloud\"", "\"n8n-nodes-base.dropbox\"");
+	t1 = derive_text(base);
+	t1b = derive_text(base);
+	t2 = derive_text(v2);
+	t3 = derive_text(v3);
+	t4 = derive_text(v4);
+
+	/* the same file twice: nothing */
+	assert_int_equal(wd_tm_differs(t1, t1b), 0);
+	md = md_of(t1, t1b);
+	assert_non_null(strstr(md, "No differences."));
+	free(md);
+	doc = json_of(t1, t1b, &text);
+	assert_true(wd_str_eq_c(wd_json_get_str(doc, wd_json_root(doc), "status"), "unchanged"));
+	wd_json_free(doc);
+	free(text);
+
+	/* the public webhook feeding a code node */
+	assert_int_equal(wd_tm_differs(t1, t2), 1);
+	doc = json_of(t1, t2, &text);
+	assert_non_null(jfind(doc, "components", "added", "name", "Webhook Intake"));
+	assert_non_null(jfind(doc, "components", "added", "name", "Run Script"));
+	assert_int_equal(jcount(doc, "components", "removed"), 0);
+	flow = jfind(doc, "flows", "added", "from_name", "Webhook Intake");
+	assert_non_null(flow);
+	assert_true(wd_str_eq_c(wd_json_get_str(doc, flow, "to_name"), "Run Script"));
+	assert_int_equal(jcount(doc, "flows", "removed"), 0);
+	assert_non_null(jfind(doc, "entry_points", "added", "name", "Webhook Intake"));
+	assert_int_equal(jcount(doc, "entry_points", "added"), 1);
+	inj = jfind(doc, "threats", "added", "rule", "TM-INJ-01");
+	assert_non_null(inj);
+	assert_true(wd_str_eq_c(wd_json_get_str(doc, inj, "scenario"),
+	                        "Anyone who learns the URL of 'Webhook Intake' can make 'Run Script' "
+	                        "execute their input."));
+	assert_non_null(jfind(doc, "threats", "added", "rule", "TM-SPOOF-01"));
+	assert_int_equal(jcount(doc, "threats", "removed"), 0);
+	wd_json_free(doc);
+	free(text);
+	md = md_of(t1, t2);
+	assert_non_null(strstr(md, "Public input executed as code"));
+	assert_non_null(strstr(md, "| new | 'Webhook Intake' | public, no credential"));
+	assert_non_null(strstr(md, "| new | 'Webhook Intake' → 'Run Script' |"));
+	free(md);
+
+	/* the webhook gets authentication: the injection is fixed, the entry point changed */
+	doc = json_of(t2, t3, &text);
+	assert_non_null(jfind(doc, "threats", "removed", "rule", "TM-INJ-01"));
+	assert_non_null(jfind(doc, "threats", "removed", "rule", "TM-SPOOF-01"));
+	assert_int_equal(jcount(doc, "threats", "added"), 0);
+	assert_non_null(jfind(doc, "entry_points", "changed", "name", "Webhook Intake"));
+	assert_non_null(strstr(text, "{\"field\":\"public\",\"old\":true,\"new\":false}"));
+	wd_json_free(doc);
+	free(text);
+	md = md_of(t2, t3);
+	assert_non_null(strstr(md, "### Fixed threats"));
+	free(md);
+
+	/* Nextcloud replaced by Dropbox: one file store removed, one added, the node changed */
+	doc = json_of(t1, t4, &text);
+	assert_int_equal(jcount(doc, "services", "removed"), 1);
+	assert_int_equal(jcount(doc, "services", "added"), 1);
+	assert_non_null(jfind(doc, "services", "removed", "name", "Nextcloud"));
+	assert_non_null(jfind(doc, "services", "added", "name", "Dropbox"));
+	assert_non_null(jfind(doc, "components", "changed", "name", "Nextcloud"));
+	assert_non_null(strstr(text, "{\"field\":\"type\",\"old\":\"n8n-nodes-base.nextCloud\","
+	                             "\"new\":\"n8n-nodes-base.dropbox\"}"));
+	wd_json_free(doc);
+	free(text);
+	md = md_of(t1, t4);
+	assert_non_null(strstr(md, "| removed | 'Nextcloud' | data store"));
+	assert_non_null(strstr(md, "| new | 'Dropbox' | data store"));
+	free(md);
+
+	wd_tm_free(t1);
+	wd_tm_free(t1b);
+	wd_tm_free(t2);
+	wd_tm_free(t3);
+	wd_tm_free(t4);
+	free(base);
+	free(v2);
+	free(v3);
+	free(v4);
 }
 
 static void test_identical(void **state)
@@ -432,6 +627,7 @@ static void test_hostile_names(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_edited_export),
 		cmocka_unit_test(test_identical),
 		cmocka_unit_test(test_new_webhook),
 		cmocka_unit_test(test_services_and_changes),

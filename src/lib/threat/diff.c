@@ -88,10 +88,18 @@ static int is_entry(const wd_tm_element *e)
 	return e->kind == WD_TM_PROCESS && (e->flags & WD_TME_ENTRY);
 }
 
-static int is_service(const wd_tm_element *e)
+/* Services and hosts the app talks to, and data stores that live outside the
+ * platform (a SaaS file store, a database on the internal network). */
+static int is_service(const wd_tm *tm, const wd_tm_element *e)
 {
-	return e->kind == WD_TM_EXTERNAL && (e->flags & WD_TME_SERVICE) &&
-	       !(e->flags & (WD_TME_INTERNET | WD_TME_HUMAN));
+	int bk = e->boundary < tm->nboundaries ? tm->boundaries[e->boundary].kind : -1;
+
+	if (e->flags & (WD_TME_INTERNET | WD_TME_HUMAN))
+		return 0;
+	if (e->kind == WD_TM_EXTERNAL)
+		return (e->flags & WD_TME_SERVICE) != 0;
+	return e->kind == WD_TM_STORE && !(e->flags & WD_TME_HISTORY) &&
+	       (bk == WD_ZONE_EXTERNAL || bk == WD_ZONE_INTERNAL);
 }
 
 /* Ids of one side's collection sec, sorted; *n set. NULL side: empty. */
@@ -128,7 +136,8 @@ static keyed *collect(const wd_tm *tm, int sec, size_t *n)
 		for (i = 0; i < tm->nelements; i++) {
 			const wd_tm_element *e = &tm->elements[i];
 			if ((sec == SEC_COMPONENTS && is_component(e)) ||
-			    (sec == SEC_ENTRIES && is_entry(e)) || (sec == SEC_SERVICES && is_service(e)))
+			    (sec == SEC_ENTRIES && is_entry(e)) ||
+			    (sec == SEC_SERVICES && is_service(tm, e)))
 				v[k++] = (keyed){nz(e->id), (uint32_t)i};
 		}
 		break;
@@ -484,7 +493,9 @@ static void md_row(wd_buf *out, const diff *df, int sec, const dentry *d)
 				md(out, e->type);
 			}
 		} else {
-			wd_buf_puts(out, sec == SEC_SERVICES ? "service" : kind_name(e->kind));
+			wd_buf_puts(out, sec != SEC_SERVICES       ? kind_name(e->kind)
+			                 : e->kind == WD_TM_STORE ? "data store"
+			                                          : "service");
 			if (e->type && *e->type) {
 				wd_buf_puts(out, "; ");
 				md(out, e->type);
