@@ -112,7 +112,8 @@ typedef struct wd_tm_threat {
 	const char *linddun;      /* "Disclosure", ... for personal data; NULL */
 	const char *title;
 	const char *scenario;     /* concrete, app's names */
-	uint32_t *path;           /* element indices the scenario follows */
+	uint32_t *path;           /* element indices the scenario follows (at most
+	                             64: a longer path keeps its first and last 32) */
 	size_t npath;
 	const char **mitigations; /* each breaks the path */
 	size_t nmitigations;

@@ -237,15 +237,17 @@ static void test_cycles_terminate(void **state)
 	wd_tm_free(tm);
 }
 
-/* A chain longer than the depth bound: the search stops, nothing past it is reported. */
-static void test_depth_bound(void **state)
+/* A long chain with back edges: the search reaches its end (every element is
+ * visited once), the stored path keeps its first and last 32 elements. */
+static void test_long_chain(void **state)
 {
 	wd_tm *tm = tm_new("Long");
-	uint32_t prev, code, i;
+	uint32_t prev, code, hook, i;
+	const wd_tm_threat *t;
 	char *id;
 	(void)state;
 
-	prev = el(tm, WD_TM_PROCESS, "hook", "Hook", WD_TME_ENTRY | WD_TME_PUBLIC, 0);
+	prev = hook = el(tm, WD_TM_PROCESS, "hook", "Hook", WD_TME_ENTRY | WD_TME_PUBLIC, 0);
 	for (i = 0; i < 300; i++) {
 		uint32_t cur;
 		id = wd_arena_alloc(&tm->arena, 16);
@@ -253,6 +255,7 @@ static void test_depth_bound(void **state)
 		cur = el(tm, WD_TM_PROCESS, id, id, 0, 0);
 		flow(tm, prev, cur, 0, 0);
 		flow(tm, cur, prev, 0, 0);
+		flow(tm, cur, hook, 0, 0);
 		prev = cur;
 		if (i == 100) {
 			code = el(tm, WD_TM_PROCESS, "code-near", "Near", WD_TME_CODE, 0);
@@ -262,12 +265,51 @@ static void test_depth_bound(void **state)
 	code = el(tm, WD_TM_PROCESS, "code-far", "Far", WD_TME_CODE, 0);
 	flow(tm, prev, code, 0, 0);
 	assert_int_equal(wd_tm_find_threats(tm, NULL, 0), WD_OK);
-	assert_non_null(find(tm, "TM-INJ-01@hook@code-near"));
-	assert_int_equal(find(tm, "TM-INJ-01@hook@code-near")->npath, 103);
-	assert_null(find(tm, "TM-INJ-01@hook@code-far"));
+	t = find(tm, "TM-INJ-01@hook@code-near");
+	assert_non_null(t);
+	assert_int_equal(t->npath, 64);
+	assert_string_equal(tm->elements[t->path[0]].id, "hook");
+	assert_string_equal(tm->elements[t->path[31]].id, "p030");
+	assert_string_equal(tm->elements[t->path[32]].id, "p070");
+	assert_string_equal(tm->elements[t->path[63]].id, "code-near");
 	/* long paths are summarised in the scenario */
-	assert_non_null(strstr(find(tm, "TM-INJ-01@hook@code-near")->scenario,
-	                       "through 101 steps ('p000' ... 'p100')"));
+	assert_non_null(strstr(t->scenario, "through 101 steps ('p000' ... 'p100')"));
+	t = find(tm, "TM-INJ-01@hook@code-far");
+	assert_non_null(t);
+	assert_int_equal(t->npath, 64);
+	assert_non_null(strstr(t->scenario, "through 300 steps ('p000' ... 'p299')"));
+	wd_tm_free(tm);
+}
+
+/* Many open entry points converging on one sink: at most 8 threats per rule and sink,
+ * from the entry points first in id order. */
+static void test_converging_entries(void **state)
+{
+	wd_tm *tm = tm_new("Fan");
+	uint32_t hub, code, i;
+	size_t n = 0;
+	(void)state;
+
+	hub = el(tm, WD_TM_PROCESS, "hub", "Hub", 0, 0);
+	code = el(tm, WD_TM_PROCESS, "code", "Eval", WD_TME_CODE, 0);
+	flow(tm, hub, code, 0, 0);
+	for (i = 0; i < 50; i++) {
+		char *id = wd_arena_alloc(&tm->arena, 16);
+		uint32_t h;
+		snprintf(id, 16, "hook-%02u", 49 - i);
+		h = el(tm, WD_TM_PROCESS, id, id, WD_TME_ENTRY | WD_TME_PUBLIC, 0);
+		flow(tm, h, hub, 0, 0);
+	}
+	assert_int_equal(wd_tm_find_threats(tm, NULL, 0), WD_OK);
+	for (i = 0; i < tm->nthreats; i++)
+		if (strcmp(tm->threats[i].rule, "TM-INJ-01") == 0)
+			n++;
+	assert_int_equal(n, 8);
+	assert_non_null(find(tm, "TM-INJ-01@hook-00@code"));
+	assert_non_null(find(tm, "TM-INJ-01@hook-07@code"));
+	assert_null(find(tm, "TM-INJ-01@hook-08@code"));
+	assert_int_equal(count_rule(tm, "TM-SPOOF-01"), 50); /* one per entry point */
+	assert_int_equal(count_rule(tm, "TM-DOS-01"), 50);
 	wd_tm_free(tm);
 }
 
@@ -955,7 +997,8 @@ int main(void)
 		cmocka_unit_test(test_not_public),
 		cmocka_unit_test(test_disabled_sink),
 		cmocka_unit_test(test_cycles_terminate),
-		cmocka_unit_test(test_depth_bound),
+		cmocka_unit_test(test_long_chain),
+		cmocka_unit_test(test_converging_entries),
 		cmocka_unit_test(test_order_independent),
 		cmocka_unit_test(test_disclosure),
 		cmocka_unit_test(test_history_and_stores),

@@ -14,11 +14,14 @@
  *     element ids only, so it survives re-derivation, node reordering and
  *     renames; at most one threat per id (the first found wins).
  *   - Path rules run one breadth-first search per open entry point over the
- *     flows, with a visited set (cycles terminate) and a depth bound; only
- *     processes are expanded (data is not followed through stores or
- *     external services). Out-lists are sorted by target id, entries are
- *     taken in id order, so paths and scenarios do not depend on the order
- *     of nodes in the export.
+ *     flows with a visited set: cycles terminate and a search is O(elements
+ *     + flows). Only processes are expanded (data is not followed through
+ *     stores or external services). Out-lists are sorted by target id,
+ *     entries are taken in id order, so paths and scenarios do not depend
+ *     on the order of nodes in the export. Stored paths keep at most
+ *     MAX_PATH elements; a path rule reports at most MAX_PER_SINK entry
+ *     points per sink; per-element facts are computed once, so hostile
+ *     apps (thousands of converging entry points) stay bounded.
  *   - m may be NULL (a model built by hand): rules that need the source
  *     model then fall back to the element flags or stay silent.
  *   - Everything a threat holds lives in tm->arena.
@@ -29,9 +32,10 @@
 #include "warden/catalog.h"
 #include "warden/threat.h"
 
-#define MAX_DEPTH 256          /* flows followed from one entry point */
+#define MAX_PATH 64            /* elements kept in a threat's path (first and last 32) */
 #define MAX_ENTRIES 1000       /* open entry points followed per app */
 #define NAME_MAX_BYTES 120     /* names quoted in scenarios */
+#define MAX_PER_SINK 8         /* threats of one path rule into one element (entries in id order) */
 #define MAX_MITIGATIONS 4
 
 /* ---- the rule table ------------------------------------------------------------ */
@@ -310,6 +314,11 @@ typedef struct ctx {
 	uint32_t *reached;
 	size_t nreached;
 	uint32_t *taint;               /* sensitive classes reaching each process */
+	uint8_t *dyn_host;             /* per model component: a request host chosen at run time */
+	const char **tools;            /* per element: an agent's side-effect tools, lazily */
+	uint32_t *ntools;
+	uint8_t *per_sink;             /* per (path rule, element): threats so far, capped */
+	uint16_t *facts;               /* per element: F_* computed once */
 	/* output */
 	wd_tm_threat *items;
 	size_t n, cap;
@@ -754,10 +763,21 @@ static wd_status build_graph(ctx *cx)
 	}
 	free(it);
 
+	cx->tools = calloc(n + 1, sizeof(*cx->tools));
+	cx->ntools = calloc(n + 1, sizeof(*cx->ntools));
+	cx->per_sink = calloc((n + 1) * R_COUNT, 1);
+	if (!cx->tools || !cx->ntools || !cx->per_sink)
+		return WD_ENOMEM;
 	if (cx->m) {
 		cx->comp2el = malloc((cx->m->ncomps + 1) * sizeof(*cx->comp2el));
-		if (!cx->comp2el)
+		cx->dyn_host = calloc(cx->m->ncomps + 1, 1);
+		if (!cx->comp2el || !cx->dyn_host)
 			return WD_ENOMEM;
+		for (i = 0; i < cx->m->ntargets; i++) {
+			const wd_target *t = &cx->m->targets[i];
+			if (t->comp < cx->m->ncomps && (t->flags & WD_TARGET_DYNAMIC) && !t->host.len)
+				cx->dyn_host[t->comp] = 1;
+		}
 		for (i = 0; i < cx->m->ncomps; i++)
 			cx->comp2el[i] = WD_NONE;
 		for (i = 0; i < n; i++) {
@@ -801,8 +821,9 @@ static int open_entry(const ctx *cx, uint32_t i)
 
 /*
  * Breadth-first from element s over the flows: every element reached is
- * recorded (in BFS order) in cx->reached with its parent; only processes
- * are expanded. Cycles end at the visited mark, depth at MAX_DEPTH.
+ * recorded (in BFS order) in cx->reached with its parent and depth; only
+ * processes are expanded. Cycles end at the visited mark: every element is
+ * visited once, so a search is O(elements + flows) whatever the shape.
  */
 static void bfs(ctx *cx, uint32_t s)
 {
@@ -816,8 +837,6 @@ static void bfs(ctx *cx, uint32_t s)
 	cx->queue[tail++] = s;
 	while (head < tail) {
 		uint32_t u = cx->queue[head++], k;
-		if (cx->depth[u] >= MAX_DEPTH)
-			continue;
 		for (k = cx->out_off[u]; k < cx->out_off[u + 1]; k++) {
 			uint32_t v = cx->tm->flows[cx->out_flow[k]].to;
 			if (cx->mark[v] == cx->gen || disabled(cx, v))
@@ -832,22 +851,37 @@ static void bfs(ctx *cx, uint32_t s)
 	}
 }
 
-/* The path outside actor -> s -> ... -> v into path (from the last bfs(s)). */
-static size_t path_to(const ctx *cx, uint32_t s, uint32_t v, uint32_t *path)
+/* The path outside actor -> s -> ... -> v (from the last bfs(s)) into a new
+ * array of cx->depth[v] + 2 elements at most; NULL when out of memory. */
+static uint32_t *path_to(const ctx *cx, uint32_t s, uint32_t v, size_t *np)
 {
 	size_t n = 0, i;
 	uint32_t u, o = outside_of(cx, s);
+	uint32_t *path = malloc(((size_t)cx->depth[v] + 3) * sizeof(*path));
 
-	for (u = v; u != WD_NONE && n <= MAX_DEPTH; u = cx->parent[u])
+	*np = 0;
+	if (!path)
+		return NULL;
+	for (u = v; u != WD_NONE && n <= cx->depth[v]; u = cx->parent[u])
 		path[n++] = u;
-	if (o != WD_NONE)
+	if (o != WD_NONE && o != v)
 		path[n++] = o;
 	for (i = 0; i < n / 2; i++) {
 		uint32_t t = path[i];
 		path[i] = path[n - 1 - i];
 		path[n - 1 - i] = t;
 	}
-	return n;
+	*np = n;
+	return path;
+}
+
+/* Keep the first and last MAX_PATH / 2 elements of a long path (in place). */
+static size_t clip_path(uint32_t *path, size_t n)
+{
+	if (n <= MAX_PATH)
+		return n;
+	memmove(path + MAX_PATH / 2, path + n - MAX_PATH / 2, (MAX_PATH / 2) * sizeof(*path));
+	return MAX_PATH;
 }
 
 /* " through 'A' and 'B'" for the processes strictly between s and v. */
@@ -926,7 +960,7 @@ static const char *dangerous_call(wd_str code)
 }
 
 /* Side-effect tools of AI agent element i: "'Run Code', 'Send Mail'" into b. */
-static size_t agent_tools(const ctx *cx, uint32_t i, wd_buf *b)
+static size_t scan_agent_tools(const ctx *cx, uint32_t i, wd_buf *b)
 {
 	const wd_component *a = comp_of(cx, i);
 	const wd_model *m = cx->m;
@@ -963,17 +997,28 @@ static size_t agent_tools(const ctx *cx, uint32_t i, wd_buf *b)
 	return n;
 }
 
-/* The element has a dynamic request target whose host is chosen at run time. */
+/* The same, computed once per agent (an agent is reached from every entry). */
+static size_t agent_tools(ctx *cx, uint32_t i, wd_buf *b)
+{
+	if (!cx->tools[i]) {
+		wd_buf t;
+		wd_buf_init(&t, 1 << 16);
+		cx->ntools[i] = (uint32_t)scan_agent_tools(cx, i, &t);
+		cx->tools[i] = wd_arena_strndup(&cx->tm->arena, wd_buf_cstr(&t), t.len);
+		wd_buf_release(&t);
+		if (!cx->tools[i]) {
+			cx->rc = WD_ENOMEM;
+			return 0;
+		}
+	}
+	wd_buf_puts(b, cx->tools[i]);
+	return cx->ntools[i];
+}
+
+/* The component has a request target whose host is chosen at run time. */
 static int dynamic_host(const ctx *cx, uint32_t comp)
 {
-	size_t j;
-
-	for (j = 0; j < cx->m->ntargets; j++) {
-		const wd_target *t = &cx->m->targets[j];
-		if (t->comp == comp && (t->flags & WD_TARGET_DYNAMIC) && !t->host.len)
-			return 1;
-	}
-	return 0;
+	return cx->dyn_host && comp < cx->m->ncomps && cx->dyn_host[comp];
 }
 
 /* A vector store or AI memory: by its component, else by role ("vector store",
@@ -1026,19 +1071,32 @@ static int side_effect(const ctx *cx, uint32_t i)
 
 /* ---- path rules: from each open entry point --------------------------------------- */
 
+/* The per-sink cap of rule r into v is reached (checked before any text is built). */
+static int capped(const ctx *cx, int r, uint32_t v)
+{
+	return cx->per_sink[(size_t)v * R_COUNT + (size_t)r] >= MAX_PER_SINK;
+}
+
 static void path_threat(ctx *cx, int r, wd_severity sev, uint32_t s, uint32_t v, const char *extra,
                         int personal)
 {
-	uint32_t *path = malloc((MAX_DEPTH + 3) * sizeof(*path));
+	uint32_t *path;
 	wd_buf via;
 	vars vs;
 	size_t n;
 
+	/* many entry points converging on one sink: the first few (by id) say it all,
+	 * and the work stays bounded on hostile apps */
+	if (r != R_DOS_01) { /* one per entry point, bounded by them */
+		if (capped(cx, r, v))
+			return;
+		cx->per_sink[(size_t)v * R_COUNT + (size_t)r]++;
+	}
+	path = path_to(cx, s, v, &n);
 	if (!path) {
 		cx->rc = WD_ENOMEM;
 		return;
 	}
-	n = path_to(cx, s, v, path);
 	wd_buf_init(&via, 1 << 16);
 	via_text(cx, path, n, s, v, &via);
 	memset(&vs, 0, sizeof(vs));
@@ -1047,7 +1105,7 @@ static void path_threat(ctx *cx, int r, wd_severity sev, uint32_t s, uint32_t v,
 	vs.reach = reach_phrase(cx, s);
 	vs.via = wd_buf_cstr(&via);
 	vs.extra = extra ? extra : "";
-	emit(cx, r, sev, s, v, path, n, &vs, personal);
+	emit(cx, r, sev, s, v, path, clip_path(path, n), &vs, personal);
 	wd_buf_release(&via);
 	free(path);
 }
@@ -1080,14 +1138,11 @@ static void response_threat(ctx *cx, uint32_t s, uint32_t p, uint32_t net)
 		sens |= cx->taint[p];
 	if (!sens)
 		return;
-	path = malloc((MAX_DEPTH + 3) * sizeof(*path));
+	path = path_to(cx, s, net, &n);
 	if (!path) {
 		cx->rc = WD_ENOMEM;
 		return;
 	}
-	n = path_to(cx, s, net, path);
-	if (n && path[0] == net)
-		memmove(path, path + 1, --n * sizeof(*path)); /* the caller is the end, not the start */
 	wd_buf_init(&d, 1 << 16);
 	describe_data(&d, sens, sens == (flow_sensitive(f)) ? f : NULL);
 	memset(&vs, 0, sizeof(vs));
@@ -1098,10 +1153,66 @@ static void response_threat(ctx *cx, uint32_t s, uint32_t p, uint32_t net)
 	vs.data = wd_buf_cstr(&d);
 	vs.via = "";
 	vs.extra = "";
-	emit(cx, R_DISC_06, (sens & GRAVE_CLASSES) ? WD_SEV_HIGH : WD_SEV_MEDIUM, p, net, path, n,
-	     &vs, (sens & PERSONAL_CLASSES) != 0);
+	emit(cx, R_DISC_06, (sens & GRAVE_CLASSES) ? WD_SEV_HIGH : WD_SEV_MEDIUM, p, net, path,
+	     clip_path(path, n), &vs, (sens & PERSONAL_CLASSES) != 0);
 	wd_buf_release(&d);
 	free(path);
+}
+
+/* Element facts the per-entry searches test on every visit, computed once. */
+enum {
+	F_PROC = 1u << 0,      /* an enabled process */
+	F_SIDE = 1u << 1,      /* side effects (side_effect) */
+	F_COSTLY = 1u << 2,    /* costs per run (costly) */
+	F_AI = 1u << 3,        /* an AI model or agent */
+	F_CODE = 1u << 4,      /* runs code (not a shell) */
+	F_SHELL = 1u << 5,     /* runs a command built from data */
+	F_SQL = 1u << 6,       /* SQL text built from data */
+	F_FS = 1u << 7,        /* file path built from data */
+	F_SSRF = 1u << 8,      /* request host from incoming data */
+	F_STORE = 1u << 9      /* a data store other than the run history */
+};
+
+static wd_status compute_facts(ctx *cx)
+{
+	size_t i;
+
+	cx->facts = calloc(cx->nel + 1, sizeof(*cx->facts));
+	if (!cx->facts)
+		return WD_ENOMEM;
+	for (i = 0; i < cx->nel; i++) {
+		uint32_t v = (uint32_t)i;
+		const wd_tm_element *e = EL(cx, v);
+		const wd_component *c = comp_of(cx, v);
+		uint16_t f = 0;
+		int ai = 0;
+		if (side_effect(cx, v))
+			f |= F_SIDE;
+		if (costly(cx, v, &ai))
+			f |= F_COSTLY;
+		if (e->kind == WD_TM_STORE && !(e->flags & WD_TME_HISTORY) && !disabled(cx, v))
+			f |= F_STORE;
+		if (is_process(cx, v)) {
+			f |= F_PROC;
+			if (is_ai(cx, v))
+				f |= F_AI;
+			if (is_code(cx, v)) {
+				if (c && is_shell(c))
+					f |= (c->flags & WD_COMP_SHELL_DYNAMIC) ? F_SHELL : 0;
+				else
+					f |= F_CODE;
+			}
+			if (c && (c->flags & WD_COMP_SQL_DYNAMIC))
+				f |= F_SQL;
+			if (c && (c->flags & WD_COMP_FS_DYNAMIC) && cat_has(c, WD_CAT_FS))
+				f |= F_FS;
+			if (c && cat_has(c, WD_CAT_HTTP) && (c->flags & WD_COMP_INPUT_USED) &&
+			    dynamic_host(cx, e->comp))
+				f |= F_SSRF;
+		}
+		cx->facts[i] = f;
+	}
+	return WD_OK;
 }
 
 static void entry_rules(ctx *cx, uint32_t s)
@@ -1117,12 +1228,12 @@ static void entry_rules(ctx *cx, uint32_t s)
 		uint32_t v = cx->reached[k];
 		const wd_tm_element *e = EL(cx, v);
 		const wd_component *c = comp_of(cx, v);
-		int ai;
+		uint16_t f = cx->facts[v];
 
-		if (side_effect(cx, v))
+		if (f & F_SIDE)
 			effects = 1;
-		if (costly(cx, v, &ai)) {
-			if (ai && ai_el == WD_NONE)
+		if (f & F_COSTLY) {
+			if ((f & F_AI) && ai_el == WD_NONE)
 				ai_el = v;
 			if (dos_el == WD_NONE)
 				dos_el = v;
@@ -1134,45 +1245,44 @@ static void entry_rules(ctx *cx, uint32_t s)
 			response_threat(cx, s, cx->parent[v], v);
 			continue;
 		}
-		if (e->kind == WD_TM_STORE) {
+		if (f & F_STORE) {
 			/* written by a process the input reaches */
 			uint32_t p = cx->parent[v];
-			int aist = store_for_ai(cx, v);
-			if ((e->flags & WD_TME_HISTORY) || p == WD_NONE || !is_process(cx, p))
+			int aist;
+			if (p == WD_NONE || !is_process(cx, p) || capped(cx, R_TAMP_01, v))
 				continue;
+			aist = store_for_ai(cx, v);
 			if (aist)
 				wd_buf_puts(&x, ", poisoning what the AI retrieves from it later");
 			path_threat(cx, R_TAMP_01, aist ? WD_SEV_HIGH : WD_SEV_MEDIUM, s, v,
 			            wd_buf_cstr(&x), 0);
 			continue;
 		}
-		if (!is_process(cx, v))
+		if (!(f & F_PROC))
 			continue;
-		if (is_code(cx, v)) {
-			if (c && is_shell(c)) {
-				if (c->flags & WD_COMP_SHELL_DYNAMIC)
-					path_threat(cx, R_INJ_02, WD_SEV_CRITICAL, s, v, "the platform host", 0);
-			} else {
-				const char *call = c ? dangerous_call(c->code) : NULL;
-				if (call) {
-					size_t cl = strlen(call);
-					wd_buf_puts(&x, "; the code calls ");
-					wd_buf_put(&x, call, call[cl - 1] == '(' ? cl - 1 : cl);
-					if (call[cl - 1] == '(')
-						wd_buf_puts(&x, "()");
-				}
-				path_threat(cx, R_INJ_01, call ? WD_SEV_HIGH : WD_SEV_MEDIUM, s, v,
-				            wd_buf_cstr(&x), 0);
+		if (f & F_SHELL)
+			path_threat(cx, R_INJ_02, WD_SEV_CRITICAL, s, v, "the platform host", 0);
+		if ((f & F_CODE) && !capped(cx, R_INJ_01, v)) {
+			const char *call = c ? dangerous_call(c->code) : NULL;
+			if (call) {
+				size_t cl = strlen(call);
+				wd_buf_puts(&x, "; the code calls ");
+				wd_buf_put(&x, call, call[cl - 1] == '(' ? cl - 1 : cl);
+				if (call[cl - 1] == '(')
+					wd_buf_puts(&x, "()");
 			}
+			path_threat(cx, R_INJ_01, call ? WD_SEV_HIGH : WD_SEV_MEDIUM, s, v,
+			            wd_buf_cstr(&x), 0);
+			wd_buf_reset(&x);
 		}
-		if (c && (c->flags & WD_COMP_SQL_DYNAMIC)) {
+		if (f & F_SQL) {
 			if (c->flags & WD_COMP_SQL_PARAMS)
 				wd_buf_puts(&x, " (query parameters are set, but the text is still built "
 				                "from input)");
 			path_threat(cx, R_INJ_03, WD_SEV_CRITICAL, s, v, wd_buf_cstr(&x), 0);
 			wd_buf_reset(&x);
 		}
-		if (is_ai(cx, v)) {
+		if ((f & F_AI) && !capped(cx, R_INJ_04, v)) {
 			size_t nt;
 			wd_buf_puts(&x, ", using its tools ");
 			nt = agent_tools(cx, v, &x);
@@ -1182,10 +1292,9 @@ static void entry_rules(ctx *cx, uint32_t s)
 			            wd_buf_cstr(&x), 0);
 			wd_buf_reset(&x);
 		}
-		if (c && (c->flags & WD_COMP_FS_DYNAMIC) && cat_has(c, WD_CAT_FS))
+		if (f & F_FS)
 			path_threat(cx, R_INJ_05, WD_SEV_HIGH, s, v, "", 0);
-		if (c && cat_has(c, WD_CAT_HTTP) && (c->flags & WD_COMP_INPUT_USED) &&
-		    dynamic_host(cx, e->comp))
+		if (f & F_SSRF)
 			path_threat(cx, R_SSRF_01, WD_SEV_MEDIUM, s, v, "", 0);
 	}
 
@@ -1588,7 +1697,7 @@ static void model_rules(ctx *cx)
 	if (invoked != WD_NONE) {
 		bfs(cx, invoked);
 		for (oi = 0; oi < cx->nel && cx->rc == WD_OK; oi++) {
-			uint32_t e = cx->order[oi], ci = EL(cx, e)->comp, path[MAX_DEPTH + 3];
+			uint32_t e = cx->order[oi], ci = EL(cx, e)->comp, two[2], *path = two;
 			const wd_credential *cr = NULL;
 			size_t n;
 			if (!is_process(cx, e) || ci == WD_NONE || ci >= m->ncomps || ci < first || ci >= end)
@@ -1606,14 +1715,20 @@ static void model_rules(ctx *cx)
 				wd_buf_putc(&x, ')');
 			}
 			if (e == invoked || cx->mark[e] == cx->gen) {
-				n = path_to(cx, invoked, e, path);
+				path = path_to(cx, invoked, e, &n);
+				if (!path) {
+					cx->rc = WD_ENOMEM;
+					break;
+				}
 			} else {
-				path[0] = invoked;
-				path[1] = e;
+				two[0] = invoked;
+				two[1] = e;
 				n = 2;
 			}
 			element_threat(cx, R_EOP_01, WD_SEV_MEDIUM, e, "", wd_buf_cstr(&x),
-			               el_name(cx, invoked), 0, path, n);
+			               el_name(cx, invoked), 0, path, clip_path(path, n));
+			if (path != two)
+				free(path);
 		}
 	}
 
@@ -1668,6 +1783,8 @@ wd_status wd_tm_find_threats(wd_tm *tm, const wd_model *m, uint32_t app)
 	rc = build_graph(&cx);
 	if (rc == WD_OK)
 		rc = compute_taint(&cx, &cx.taint);
+	if (rc == WD_OK)
+		rc = compute_facts(&cx);
 	if (rc != WD_OK)
 		goto out;
 
@@ -1713,6 +1830,11 @@ out:
 	free(cx.depth);
 	free(cx.reached);
 	free(cx.taint);
+	free(cx.dyn_host);
+	free(cx.tools);
+	free(cx.ntools);
+	free(cx.per_sink);
+	free(cx.facts);
 	free(cx.items);
 	wd_hmap_release(&cx.ids);
 	return rc;
