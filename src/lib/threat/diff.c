@@ -487,7 +487,7 @@ static void md_row(wd_buf *out, const diff *df, int sec, const dentry *d)
 			md_changes(out, d);
 		} else if (sec == SEC_ENTRIES) {
 			wd_buf_puts(out, (e->flags & WD_TME_PUBLIC) ? "public, no credential"
-			                                            : "requires a credential");
+			                                            : "not public");
 			if (e->type && *e->type) {
 				wd_buf_puts(out, "; ");
 				md(out, e->type);
