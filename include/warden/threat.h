@@ -85,6 +85,8 @@ typedef struct wd_tm_flow {
 	size_t nfields;
 	uint32_t classes;         /* bit (1u << wd_class) per class carried */
 	uint32_t flags;           /* WD_TMF_* */
+	const uint8_t *field_classes; /* the wd_class of each field (parallel to fields,
+	                                 nfields entries); NULL = all WD_CLASS_NONE */
 } wd_tm_flow;
 
 typedef struct wd_tm_boundary {

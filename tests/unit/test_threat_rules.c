@@ -383,6 +383,17 @@ static void test_disclosure(void **state)
 	api = el(tm, WD_TM_EXTERNAL, "svc-api", "api.example.com", WD_TME_SERVICE, 2);
 	f = flow(tm, p, crm, 1u << WD_CLASS_PII, WD_TMF_CROSSES);
 	fields(tm, f, "email", "phone");
+	{
+		/* the first sample of an order's fields is not personal: listed after */
+		static const char *const many[] = {"order_id", "email", "sku", "phone", "qty"};
+		static const uint8_t cls[] = {WD_CLASS_NONE, WD_CLASS_PII, WD_CLASS_NONE, WD_CLASS_PII,
+		                              WD_CLASS_NONE};
+		uint32_t shop = el(tm, WD_TM_EXTERNAL, "svc-shop", "Shopify", WD_TME_SERVICE, 2);
+		wd_tm_flow *g = flow(tm, p, shop, 1u << WD_CLASS_PII, WD_TMF_CROSSES);
+		g->fields = (const char **)many;
+		g->nfields = 5;
+		g->field_classes = cls;
+	}
 	flow(tm, ai, aisvc, (1u << WD_CLASS_PII) | (1u << WD_CLASS_HEALTH), WD_TMF_CROSSES);
 	flow(tm, p2, api, 1u << WD_CLASS_SECRET, WD_TMF_CROSSES | WD_TMF_CLEARTEXT);
 	/* no sensitive data: nothing */
@@ -398,6 +409,14 @@ static void test_disclosure(void **state)
 	                                 "'HubSpot', outside the organisation.");
 	assert_true(has_mitigation(t, "Send 'HubSpot' only the fields it needs (drop the rest "
 	                              "before 'Send Lead')"));
+
+	t = find(tm, "TM-DISC-01@p@svc-shopify");
+	assert_null(t);
+	t = find(tm, "TM-DISC-01@p@svc-shop");
+	assert_non_null(t);
+	assert_string_equal(t->scenario, "'Send Lead' sends personal data ('email', 'phone', "
+	                                 "'order_id', 2 more) to 'Shopify', outside the "
+	                                 "organisation.");
 
 	t = find(tm, "TM-DISC-05@ai@svc-openai");
 	assert_non_null(t);

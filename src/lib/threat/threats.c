@@ -498,6 +498,7 @@ static void describe_data(wd_buf *b, uint32_t classes, const wd_tm_flow *f)
 	static const int order[] = {WD_CLASS_SECRET, WD_CLASS_CREDENTIAL, WD_CLASS_HEALTH,
 	                            WD_CLASS_FINANCIAL, WD_CLASS_PII};
 	size_t i, k = 0, nc = 0;
+	int pass;
 
 	for (i = 0; i < sizeof(order) / sizeof(*order); i++) {
 		uint32_t bit = 1u << order[i];
@@ -514,15 +515,20 @@ static void describe_data(wd_buf *b, uint32_t classes, const wd_tm_flow *f)
 		wd_buf_puts(b, "its data");
 	if (!f || !f->nfields)
 		return;
+	/* the fields of the classes named first (when the flow knows each field's
+	 * class), then the others */
 	wd_buf_puts(b, " (");
-	for (i = 0; i < f->nfields && k < 3; i++) {
-		if (!f->fields[i])
-			continue;
-		wd_buf_puts(b, k ? ", '" : "'");
-		put_name(b, f->fields[i]);
-		wd_buf_putc(b, '\'');
-		k++;
-	}
+	for (pass = f->field_classes ? 0 : 1; pass < 2 && k < 3; pass++)
+		for (i = 0; i < f->nfields && k < 3; i++) {
+			int named = f->field_classes && f->field_classes[i] < 32 &&
+			            (classes & (1u << f->field_classes[i]));
+			if (!f->fields[i] || (pass == 0) != named)
+				continue;
+			wd_buf_puts(b, k ? ", '" : "'");
+			put_name(b, f->fields[i]);
+			wd_buf_putc(b, '\'');
+			k++;
+		}
 	if (f->nfields > k)
 		wd_buf_printf(b, "%s%zu more", k ? ", " : "", f->nfields - k);
 	wd_buf_putc(b, ')');
