@@ -192,6 +192,27 @@ static void test_not_public(void **state)
 	wd_tm_free(tm);
 }
 
+/* n8n hands items on through a disabled node: the search passes through it (and
+ * names it), but never reports it; on other platforms a disabled node stops data. */
+static void test_disabled_step(void **state)
+{
+	wd_tm *tm = webhook_code(1);
+	uint32_t off = el(tm, WD_TM_PROCESS, "off", "Moderate (old)", WD_TME_CODE | WD_TME_DISABLED, 0);
+	const wd_tm_threat *t;
+	(void)state;
+	tm->flows[1].to = off; /* hook -> off -> code */
+	flow(tm, off, 2, 0, 0);
+	assert_int_equal(wd_tm_find_threats(tm, NULL, 0), WD_OK);
+	t = find(tm, "TM-INJ-01@n8n-w1-hook@n8n-w1-code");
+	assert_non_null(t);
+	assert_non_null(strstr(t->scenario, "through 'Moderate (old)'"));
+	assert_null(find(tm, "TM-INJ-01@n8n-w1-hook@off"));
+	tm->platform = "node-red";
+	assert_int_equal(wd_tm_find_threats(tm, NULL, 0), WD_OK);
+	assert_null(find(tm, "TM-INJ-01@n8n-w1-hook@n8n-w1-code"));
+	wd_tm_free(tm);
+}
+
 static void test_disabled_sink(void **state)
 {
 	wd_tm *tm = webhook_code(1);
@@ -1015,6 +1036,7 @@ int main(void)
 		cmocka_unit_test(test_injection_scenario),
 		cmocka_unit_test(test_not_public),
 		cmocka_unit_test(test_disabled_sink),
+		cmocka_unit_test(test_disabled_step),
 		cmocka_unit_test(test_cycles_terminate),
 		cmocka_unit_test(test_long_chain),
 		cmocka_unit_test(test_converging_entries),

@@ -319,6 +319,7 @@ typedef struct ctx {
 	uint32_t *ntools;
 	uint8_t *per_sink;             /* per (path rule, element): threats so far, capped */
 	uint16_t *facts;               /* per element: F_* computed once */
+	int pass_disabled;             /* data flows through disabled steps (n8n) */
 	/* output */
 	wd_tm_threat *items;
 	size_t n, cap;
@@ -828,7 +829,9 @@ static int open_entry(const ctx *cx, uint32_t i)
 /*
  * Breadth-first from element s over the flows: every element reached is
  * recorded (in BFS order) in cx->reached with its parent and depth; only
- * processes are expanded. Cycles end at the visited mark: every element is
+ * processes are expanded. Disabled steps are passed through where the
+ * platform does so (n8n hands the items on) but never recorded; elsewhere
+ * they stop the search. Cycles end at the visited mark: every element is
  * visited once, so a search is O(elements + flows) whatever the shape.
  */
 static void bfs(ctx *cx, uint32_t s)
@@ -845,12 +848,14 @@ static void bfs(ctx *cx, uint32_t s)
 		uint32_t u = cx->queue[head++], k;
 		for (k = cx->out_off[u]; k < cx->out_off[u + 1]; k++) {
 			uint32_t v = cx->tm->flows[cx->out_flow[k]].to;
-			if (cx->mark[v] == cx->gen || disabled(cx, v))
+			int off = disabled(cx, v);
+			if (cx->mark[v] == cx->gen || (off && !cx->pass_disabled))
 				continue;
 			cx->mark[v] = cx->gen;
 			cx->parent[v] = u;
 			cx->depth[v] = cx->depth[u] + 1;
-			cx->reached[cx->nreached++] = v;
+			if (!off) /* a disabled step is passed through, never a sink */
+				cx->reached[cx->nreached++] = v;
 			if (EL(cx, v)->kind == WD_TM_PROCESS)
 				cx->queue[tail++] = v;
 		}
@@ -1377,7 +1382,8 @@ static void flow_threat(ctx *cx, int r, wd_severity sev, const wd_tm_flow *f, ui
  * it from outside the app's processes (actors, services, stores), and what
  * reaches the processes that feed it. A worklist over the flows; a process
  * is queued again only when its mask grows, and masks have five bits, so the
- * work is linear. Disabled processes pass data on (n8n does).
+ * work is linear. Disabled processes pass data on where the platform does
+ * (n8n).
  */
 static wd_status compute_taint(ctx *cx, uint32_t **out)
 {
@@ -1409,6 +1415,8 @@ static wd_status compute_taint(ctx *cx, uint32_t **out)
 	while (head != tail) {
 		uint32_t u = queue[head++ % (n + 1)], k;
 		queued[u] = 0;
+		if (disabled(cx, u) && !cx->pass_disabled)
+			continue;
 		for (k = cx->out_off[u]; k < cx->out_off[u + 1]; k++) {
 			const wd_tm_flow *f = &tm->flows[cx->out_flow[k]];
 			uint32_t v = f->to, add = taint[u] | flow_sensitive(f);
@@ -1784,6 +1792,7 @@ wd_status wd_tm_find_threats(wd_tm *tm, const wd_model *m, uint32_t app)
 	cx.m = m;
 	cx.app = m && app < m->napps ? &m->apps[app] : NULL;
 	cx.nel = tm->nelements;
+	cx.pass_disabled = tm->platform && strcmp(tm->platform, "n8n") == 0;
 	tm->threats = NULL;
 	tm->nthreats = 0;
 	rc = build_graph(&cx);
