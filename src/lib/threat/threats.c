@@ -153,7 +153,7 @@ static const tm_rule rules[R_COUNT] = {
 	               "Data from an open entry point reaches an HTTP request whose host is chosen "
 	               "at run time from that data.",
 	               "Anyone who {reach} '{entry}' can make '{element}' send requests to a host "
-	               "of their choice, including internal services{via}.",
+	               "of their choice{via}, internal services included.",
 	               {AUTH_ENTRY,
 	                "Fix the host of '{element}' (let only the path vary) or check it against "
 	                "an allow-list",
