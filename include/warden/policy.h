@@ -51,6 +51,8 @@ wd_status wd_policy_add_owners_file(wd_policy *p, const char *path, wd_error *er
 wd_status wd_policy_add_owners_buffer(wd_policy *p, const char *name, const char *data,
                                       size_t len, wd_error *err);
 wd_status wd_policy_add_suppressions_file(wd_policy *p, const char *path, wd_error *err);
+wd_status wd_policy_add_suppressions_buffer(wd_policy *p, const char *name, const char *data,
+                                            size_t len, wd_error *err);
 
 /* The embedded default policy's text (for `warden policy show-default`). */
 const char *wd_policy_default_text(size_t *len);
@@ -120,10 +122,46 @@ typedef struct wd_suppression {
 
 const wd_suppression *wd_policy_suppressions(const wd_policy *p, size_t *n);
 
+/*
+ * Whether suppression s matches a finding: every key the suppression gives
+ * must match (fingerprint exactly, ignoring case; rule as an id glob; app
+ * against the app's name or id; path with wd_policy_match_path; component
+ * against the component's name or id). NULL finding fields match only
+ * suppressions that do not ask about them. Expiry is not looked at.
+ */
+int wd_suppression_match(const wd_suppression *s, const char *fingerprint, const char *rule,
+                         const char *app_name, const char *app_id, const char *path,
+                         const char *comp_name, const char *comp_id);
+
 /* Glob match used by every pattern in the policy: '*' any run of characters
  * except '/', '**' any run including '/', '?' one character; case-insensitive
- * when ci. */
+ * when ci. A run of stars followed by '/' also matches nothing ("**" "/x"
+ * matches "x"). Linear in len times the pattern length for every input. */
 int wd_glob_match(const char *pattern, const char *s, size_t len, int ci);
+
+/*
+ * How policy path patterns meet export paths: a pattern starting with '/'
+ * must match the whole path; any other pattern may also match the part
+ * after any '/' (so "finance/" followed by "**" matches
+ * "exports/finance/a.json"), as in
+ * .gitignore. A leading "./" of the path is ignored. Case-sensitive.
+ */
+int wd_policy_match_path(const char *pattern, const char *path);
+
+/* What a policy holds, for `warden policy check`. */
+typedef struct wd_policy_stats {
+	size_t files;               /* policy files */
+	size_t environments;
+	size_t connector_patterns;  /* group, approved and ignore patterns */
+	size_t endpoint_patterns;
+	size_t rules;               /* rule entries (switches, severities, scopes) */
+	size_t settings;            /* required settings */
+	size_t data_rules;          /* data classes with flow rules */
+	size_t owner_rules;
+	size_t suppressions;
+} wd_policy_stats;
+
+void wd_policy_stats_get(const wd_policy *p, wd_policy_stats *out);
 
 #ifdef __cplusplus
 }

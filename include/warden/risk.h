@@ -26,7 +26,9 @@ extern "C" {
 typedef struct wd_risk_factor {
 	const char *side;         /* "likelihood" or "impact" */
 	const char *name;         /* "exposure", "exploitability", "credential blast radius",
-	                             "data classes", "criticality", "egress" */
+	                             "data classes", "technical impact", "criticality",
+	                             "egress"; "rule severity" when the rule's severity
+	                             bounded the side (docs/risk.md) */
 	const char *value;        /* "public entry point without authentication" */
 	int score;                /* 1..4 as used in the combination */
 } wd_risk_factor;
@@ -40,8 +42,8 @@ typedef struct wd_risk {
 	size_t nfactors;
 	const char *impact_sentence; /* one sentence, the app's own names */
 	double loss_min, loss_max;   /* yearly loss range; 0/0 when not estimated */
-	const char *currency;
-	const char *loss_assumptions;
+	const char *currency;        /* NULL when not estimated */
+	const char *loss_assumptions;/* NULL when not estimated */
 } wd_risk;
 
 /* "unlikely", "likely", "very likely", "frequent" for 1..4 */

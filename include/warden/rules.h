@@ -55,6 +55,8 @@ typedef struct wd_rule {
 	const char *fix_make;      /* ... in Make */
 	const char *fix_zapier;    /* ... in Zapier */
 	wd_status (*check)(const wd_rule_ctx *cx, struct wd_findings *out);
+	const char *example;       /* a concrete case that triggers it, for `warden explain`
+	                              and SARIF help; NULL only for rules without a check */
 } wd_rule;
 
 /* The remediation text for a platform. */

@@ -103,6 +103,8 @@ typedef struct wd_scan_result {
 	int has_owners;           /* an owners file was given: unowned apps are findings */
 	int has_policy;           /* a policy was applied */
 	const char *policy_names; /* "default", "a.yaml, b.yaml" */
+	int has_baseline;         /* wd_scan_apply_baseline ran: every is_new is 0 or 1 */
+	size_t baseline_fixed;    /* findings of the baseline that no longer occur */
 } wd_scan_result;
 
 typedef void (*wd_progress_fn)(void *ud, uint64_t files_done, const char *path);
@@ -114,7 +116,8 @@ typedef struct wd_scan_opts {
 	void *progress_ud;
 	const wd_policy *policy;  /* NULL: built-in rules only, no owners, no scoring
 	                             inputs from a policy (findings are still scored) */
-	int32_t today;            /* days since 1970-01-01, for suppression expiry */
+	int32_t today;            /* days since 1970-01-01, for suppression expiry;
+	                             0 = unknown (expiry not judged) */
 } wd_scan_opts;
 
 void wd_scan_result_init(wd_scan_result *r);
@@ -142,17 +145,28 @@ wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f
  * suppressions (a suppression without justification, approver or expiry,
  * an expired one, or one that matches nothing is itself a finding), then
  * compute each app's risk and open/suppressed counts. today is days since
- * 1970-01-01 (the library reads no clock).
+ * 1970-01-01 (the library reads no clock); 0 = unknown, expiry not judged.
  */
 wd_status wd_scan_finish(wd_scan_result *r, const wd_policy *policy, int32_t today);
 
 /*
  * Compare with an earlier `warden scan --format json` output: findings whose
- * fingerprint is in it get is_new = 0, the others 1. WD_EPARSE / WD_EFORMAT
- * with err (line, column) when it is not such an output.
+ * fingerprint is in it get is_new = 0, the others 1; has_baseline is set and
+ * baseline_fixed counts the baseline's fingerprints no finding has any more.
+ * WD_EPARSE / WD_EFORMAT with err (line, column) when it is not such an
+ * output; r is then unchanged. json must stay valid during the call only.
  */
 wd_status wd_scan_apply_baseline(wd_scan_result *r, const char *json, size_t len,
                                  wd_error *err);
+
+/*
+ * Whether finding f fails the --fail-on gate at severity fail_on (a value
+ * above WD_SEV_CRITICAL means never): it is open (suppressed findings never
+ * fail), its severity is at least fail_on, and, when a baseline was applied,
+ * it is new. wd_scan_count_gate counts such findings.
+ */
+int wd_scan_finding_gates(const wd_scan_result *r, const wd_result_finding *f, int fail_on);
+size_t wd_scan_count_gate(const wd_scan_result *r, int fail_on);
 
 /* Findings at or above sev. */
 size_t wd_scan_count_at_least(const wd_scan_result *r, wd_severity sev);

@@ -16,6 +16,7 @@
 int cmd_scan(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
 int cmd_rules(int argc, char **argv);
+int cmd_policy(int argc, char **argv);
 
 /* Write len bytes to path ("-" or NULL = stdout); prints an error and returns 0 on failure. */
 int cli_write_output(const char *path, const char *data, size_t len);

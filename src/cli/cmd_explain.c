@@ -29,6 +29,30 @@ int cmd_rules(int argc, char **argv)
 	return WD_EXIT_OK;
 }
 
+static const struct {
+	wd_platform p;
+	const char *name;
+} platforms[] = {
+	{WD_PLATFORM_N8N, "n8n"},
+	{WD_PLATFORM_NODERED, "Node-RED"},
+	{WD_PLATFORM_POWER_AUTOMATE, "Power Automate / Logic Apps"},
+	{WD_PLATFORM_MAKE, "Make"},
+	{WD_PLATFORM_ZAPIER, "Zapier"},
+};
+
+static const char *stride_name(char c)
+{
+	switch (c) {
+	case 'S': return "Spoofing";
+	case 'T': return "Tampering";
+	case 'R': return "Repudiation";
+	case 'I': return "Information disclosure";
+	case 'D': return "Denial of service";
+	case 'E': return "Elevation of privilege";
+	default: return "?";
+	}
+}
+
 int cmd_explain(int argc, char **argv)
 {
 	size_t n, i;
@@ -36,8 +60,9 @@ int cmd_explain(int argc, char **argv)
 
 	if (argc < 2 || strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		FILE *f = argc < 2 ? stderr : stdout;
-		fprintf(f, "usage: warden explain RULE\n\nWhat a rule checks, why it matters and how "
-		           "to fix it (see 'warden rules' for ids).\n");
+		fprintf(f, "usage: warden explain RULE\n\nWhat a rule checks, why it matters, an "
+		           "example of what triggers it, and how to fix it on every platform\n"
+		           "(see 'warden rules' for ids).\n");
 		return argc < 2 ? WD_EXIT_ERROR : WD_EXIT_OK;
 	}
 	for (i = 0; i < n; i++)
@@ -50,15 +75,21 @@ int cmd_explain(int argc, char **argv)
 	printf("%s  %s\n\n", r->id, r->title);
 	printf("Default severity: %s\n", wd_severity_name(r->severity));
 	printf("OWASP LCNC:       %s %s\n", r->category, r->category_name);
+	if (r->stride && r->stride[0]) {
+		const char *c;
+		printf("STRIDE:           %s (", r->stride);
+		for (c = r->stride; *c; c++)
+			printf("%s%s", c == r->stride ? "" : ", ", stride_name(*c));
+		printf(")\n");
+	}
 	if (r->cwe)
 		printf("CWE:              CWE-%d\n", r->cwe);
-	if (r->stride[0])
-		printf("STRIDE:           %s\n", r->stride);
-	printf("\nWhy it matters\n  %s\n", r->why);
-	printf("\nFix in n8n\n  %s\n", r->fix_n8n);
-	printf("\nFix in Node-RED\n  %s\n", r->fix_nodered);
-	printf("\nFix in Power Automate / Logic Apps\n  %s\n", r->fix_pa);
-	printf("\nFix in Make\n  %s\n", r->fix_make);
-	printf("\nFix in Zapier\n  %s\n", r->fix_zapier);
+	printf("\nWhy it matters\n  %s\n", r->why ? r->why : "-");
+	if (r->example)
+		printf("\nExample\n  %s\n", r->example);
+	for (i = 0; i < sizeof(platforms) / sizeof(*platforms); i++) {
+		const char *fix = wd_rule_fix(r, platforms[i].p);
+		printf("\nFix in %s\n  %s\n", platforms[i].name, fix ? fix : "-");
+	}
 	return WD_EXIT_OK;
 }

@@ -23,6 +23,7 @@ static void usage(FILE *f)
 	        "  scan PATH...     review exports in files and folders\n"
 	        "  rules            list the built-in rules\n"
 	        "  explain RULE     what a rule checks, why it matters, how to fix it\n"
+	        "  policy check F   validate policy, owners and suppressions files\n"
 	        "\n"
 	        "Run 'warden <command> --help' for a command's options.\n"
 	        "Exit codes: 0 ok, 1 findings at or above --fail-on, 2 usage or input error.\n");
@@ -74,6 +75,8 @@ int main(int argc, char **argv)
 		return cmd_explain(argc - 1, argv + 1);
 	if (strcmp(argv[1], "rules") == 0)
 		return cmd_rules(argc - 1, argv + 1);
+	if (strcmp(argv[1], "policy") == 0)
+		return cmd_policy(argc - 1, argv + 1);
 	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
 	    strcmp(argv[1], "help") == 0) {
 		usage(stdout);

@@ -47,7 +47,7 @@ check "well-configured examples stay clean of high findings" \
 check "json exit 1" '[ $rc -eq 1 ]'
 check "json parses" "python3 -m json.tool '$tmp/ex.json' >/dev/null"
 check "json has version and findings" \
-  "python3 -c 'import json,sys; d=json.load(open(\"$tmp/ex.json\")); assert d[\"version\"]==\"1.1\"; f=d[\"findings\"][0]; [f[k] for k in (\"rule\",\"title\",\"severity\",\"category\",\"fingerprint\",\"app\",\"component\",\"location\",\"message\",\"evidence\",\"confidence\")]; assert d[\"errors\"]==[]'"
+  "python3 -c 'import json,sys; d=json.load(open(\"$tmp/ex.json\")); assert d[\"version\"]==\"1.2\"; f=d[\"findings\"][0]; [f[k] for k in (\"rule\",\"title\",\"severity\",\"category\",\"fingerprint\",\"app\",\"component\",\"location\",\"message\",\"evidence\",\"confidence\")]; assert d[\"errors\"]==[]'"
 validate() { /usr/bin/python3 -c '
 import json, sys, jsonschema
 schema = json.load(open(sys.argv[1]))

@@ -1,11 +1,13 @@
 /*
  * fuzz_scan.c - the whole review of one file on arbitrary bytes: detection,
- * import (either platform), every rule, the result copy, and both reports.
+ * import (either platform), every rule, the result copy, and every report.
  *
- * The JSON report must always parse back with Warden's own reader, and the
- * text report must hold no control character other than newline: a hostile
- * export must not be able to break or forge either. Inputs are parsed with
- * small limits so time goes to the rules, not to huge documents.
+ * The JSON and SARIF reports must always parse back with Warden's own
+ * reader; the JSON report, used as a baseline for the same result, must mark
+ * every finding unchanged and none fixed; the text, Markdown and JUnit
+ * reports must hold no control character other than newline: a hostile
+ * export must not be able to break or forge any of them. Inputs are parsed
+ * with small limits so time goes to the rules, not to huge documents.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -27,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	wd_buf out;
 	wd_json_doc *check = NULL;
 	char *copy;
-	size_t i;
+	size_t i, k;
 
 	if (size > (1u << 20))
 		return 0;
@@ -51,12 +53,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		    wd_json_parse(&check, out.data, out.len, NULL, &err) != WD_OK)
 			abort(); /* the JSON report must always be valid JSON */
 		wd_json_free(check);
+		check = NULL;
+		if (!wd_buf_failed(&out)) {
+			/* its own output as a baseline: nothing new, nothing fixed */
+			if (wd_scan_apply_baseline(&r, out.data, out.len, &err) != WD_OK ||
+			    !r.has_baseline || r.baseline_fixed != 0)
+				abort();
+			for (i = 0; i < r.nfindings; i++)
+				if (r.findings[i].is_new != 0)
+					abort();
+		}
 		wd_buf_reset(&out);
-		wd_report_text(&r, NULL, &out);
-		for (i = 0; i < out.len; i++)
-			if (((unsigned char)out.data[i] < 0x20 && out.data[i] != '\n') ||
-			    out.data[i] == 0x7f)
-				abort(); /* no escape sequences or forged lines */
+		wd_report_sarif(&r, &out);
+		if (!wd_buf_failed(&out) &&
+		    wd_json_parse(&check, out.data, out.len, NULL, &err) != WD_OK)
+			abort(); /* SARIF is JSON too */
+		wd_json_free(check);
+		for (k = 0; k < 3; k++) {
+			wd_buf_reset(&out);
+			if (k == 0) {
+				wd_report_text(&r, NULL, &out);
+			} else if (k == 1) {
+				wd_markdown_opts mo = {WD_SEV_HIGH, 8000, 0};
+				wd_report_markdown(&r, &mo, &out);
+				if (out.len > 8000)
+					abort(); /* the size budget holds */
+			} else {
+				wd_report_junit(&r, NULL, &out);
+			}
+			for (i = 0; i < out.len; i++)
+				if (((unsigned char)out.data[i] < 0x20 && out.data[i] != '\n') ||
+				    out.data[i] == 0x7f)
+					abort(); /* no escape sequences or forged lines */
+		}
 		wd_buf_release(&out);
 	}
 	wd_scan_result_release(&r);

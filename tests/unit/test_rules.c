@@ -4,7 +4,8 @@
  *
  * Each case imports a buffer through wd_import_buffer (detection included),
  * runs all rules and counts the findings of one rule (and checks the highest
- * severity among them when the case names one).
+ * severity among them when the case names one). The WD-POL-* cases also
+ * review the model against a small inline policy (wd_policy_review).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -18,6 +19,7 @@
 
 #include "warden/detect.h"
 #include "warden/import.h"
+#include "warden/policy.h"
 #include "warden/rules.h"
 
 /* ---- n8n building blocks ---------------------------------------------------------- */
@@ -51,6 +53,29 @@ typedef struct rule_case {
 	int count;             /* expected findings of this rule */
 	int severity;          /* highest severity expected, -1 = don't check */
 } rule_case;
+
+/* The same with a YAML policy reviewed after the rules (WD-POL-*). */
+typedef struct policy_case {
+	rule_case c;
+	const char *policy;
+} policy_case;
+
+/* Policies for the WD-POL-* cases (docs/policy.md). */
+#define POL_GROUPS                                                                           \
+	"version: 1\n"                                                                        \
+	"connectors:\n"                                                                       \
+	"  business: [Slack, PostgreSQL]\n"                                                   \
+	"  non_business: [\"X (Twitter)\"]\n"                                                 \
+	"  blocked: [\"role:shell\"]\n"                                                       \
+	"  approved: [Slack, PostgreSQL, \"X (Twitter)\"]\n"
+#define POL_HOSTS "version: 1\nendpoints:\n  deny: [pastebin.com]\n  allow: [\"*.example.com\"]\n"
+#define POL_DYNAMIC "version: 1\nendpoints:\n  dynamic: flag\nrules:\n  WD-HTTP-002: false\n"
+#define POL_TIMEOUT "version: 1\nsettings:\n  n8n:\n    max_execution_timeout: 300\n"
+#define POL_PII "version: 1\ndata:\n  pii:\n    deny: [ai]\n"
+#define POL_PII_ALLOW "version: 1\ndata:\n  pii:\n    deny: [ai]\n    allow: [OpenAI]\n"
+#define SLACK NODE("k", "Post", "n8n-nodes-base.slack", "\"text\":\"hi\"")
+#define TWEET NODE("x", "Tweet", "n8n-nodes-base.twitter", "\"text\":\"hi\"")
+#define PG NODE("p", "Rows", "n8n-nodes-base.postgres", "\"operation\":\"select\"")
 
 static const rule_case cases[] = {
 	/* WD-ENTRY-001 */
@@ -418,11 +443,90 @@ static const rule_case cases[] = {
 	 "WD-SEC-110", 1, -1},
 };
 
-static wd_status run_case(const char *path, const char *json, wd_model **m, wd_findings *f)
+static const policy_case policy_cases[] = {
+	{{"blocked connector", "a.json",
+	 WF(SCHED "," NODE("e", "Up", "n8n-nodes-base.executeCommand", "\"command\":\"uptime\""),
+	    MAIN("Every day", "Up"), ERRWF),
+	 "WD-POL-001", 1, WD_SEV_HIGH},
+	 POL_GROUPS},
+	{{"no blocked connector", "a.json", WF(SCHED "," SLACK, MAIN("Every day", "Post"), ERRWF),
+	 "WD-POL-001", 0, -1},
+	 POL_GROUPS},
+	{{"business and non-business in one workflow", "a.json",
+	 WF(SCHED "," SLACK "," TWEET, MAIN("Every day", "Post"), ERRWF), "WD-POL-002", 1,
+	 WD_SEV_HIGH},
+	 POL_GROUPS},
+	{{"business connectors only", "a.json", WF(SCHED "," SLACK "," PG, MAIN("Every day", "Post"), ERRWF),
+	 "WD-POL-002", 0, -1},
+	 POL_GROUPS},
+	{{"connector not approved", "a.json",
+	 WF(SCHED "," NODE("t", "Tell", "n8n-nodes-base.telegram", "\"text\":\"hi\""),
+	    MAIN("Every day", "Tell"), ERRWF),
+	 "WD-POL-003", 1, WD_SEV_MEDIUM},
+	 POL_GROUPS},
+	{{"approved connector", "a.json", WF(SCHED "," SLACK, MAIN("Every day", "Post"), ERRWF),
+	 "WD-POL-003", 0, -1},
+	 POL_GROUPS},
+	{{"denied host", "a.json",
+	 WF(SCHED "," NODE("r", "Paste", "n8n-nodes-base.httpRequest", "\"url\":\"https://pastebin.com/api\""),
+	    MAIN("Every day", "Paste"), ERRWF),
+	 "WD-POL-004", 1, WD_SEV_HIGH},
+	 POL_HOSTS},
+	{{"host outside the allow-list", "a.json",
+	 WF(SCHED "," NODE("r", "Get", "n8n-nodes-base.httpRequest", "\"url\":\"https://api.other.org/x\""),
+	    MAIN("Every day", "Get"), ERRWF),
+	 "WD-POL-004", 1, WD_SEV_MEDIUM},
+	 POL_HOSTS},
+	{{"allowed host", "a.json",
+	 WF(SCHED "," NODE("r", "Get", "n8n-nodes-base.httpRequest", "\"url\":\"https://api.example.com/x\""),
+	    MAIN("Every day", "Get"), ERRWF),
+	 "WD-POL-004", 0, -1},
+	 POL_HOSTS},
+	{{"dynamic endpoint, WD-HTTP-002 off", "a.json",
+	 WF(SCHED "," NODE("r", "Fetch", "n8n-nodes-base.httpRequest", "\"url\":\"={{ $json.target }}\""),
+	    MAIN("Every day", "Fetch"), ERRWF),
+	 "WD-POL-005", 1, WD_SEV_MEDIUM},
+	 POL_DYNAMIC},
+	{{"dynamic endpoint already WD-HTTP-002", "a.json",
+	 WF(SCHED "," NODE("r", "Fetch", "n8n-nodes-base.httpRequest", "\"url\":\"={{ $json.target }}\""),
+	    MAIN("Every day", "Fetch"), ERRWF),
+	 "WD-POL-005", 0, -1},
+	 "version: 1\nendpoints:\n  dynamic: flag\n"},
+	{{"static endpoint", "a.json",
+	 WF(SCHED "," NODE("r", "Get", "n8n-nodes-base.httpRequest", "\"url\":\"https://api.example.com/x\""),
+	    MAIN("Every day", "Get"), ERRWF),
+	 "WD-POL-005", 0, -1},
+	 POL_DYNAMIC},
+	{{"no execution timeout", "a.json", WF(SCHED "," SLACK, MAIN("Every day", "Post"), ERRWF),
+	 "WD-POL-006", 1, WD_SEV_MEDIUM},
+	 POL_TIMEOUT},
+	{{"execution timeout within the limit", "a.json",
+	 WF(SCHED "," SLACK, MAIN("Every day", "Post"), ERRWF ",\"executionTimeout\":120"), "WD-POL-006",
+	 0, -1},
+	 POL_TIMEOUT},
+	{{"personal data to an AI service the policy rules out", "a.json",
+	 WF(NODE("f", "Apply", "n8n-nodes-base.formTrigger",
+	         "\"authentication\":\"basicAuth\",\"formFields\":{\"values\":[{\"fieldLabel\":\"email\"}]}") ","
+	    NODE("o", "Summarise", "@n8n/n8n-nodes-langchain.openAi", "\"text\":\"={{ $json.email }}\""),
+	    MAIN("Apply", "Summarise"), ERRWF),
+	 "WD-POL-007", 1, WD_SEV_HIGH},
+	 POL_PII},
+	{{"personal data to an allowed AI service", "a.json",
+	 WF(NODE("f", "Apply", "n8n-nodes-base.formTrigger",
+	         "\"authentication\":\"basicAuth\",\"formFields\":{\"values\":[{\"fieldLabel\":\"email\"}]}") ","
+	    NODE("o", "Summarise", "@n8n/n8n-nodes-langchain.openAi", "\"text\":\"={{ $json.email }}\""),
+	    MAIN("Apply", "Summarise"), ERRWF),
+	 "WD-POL-007", 0, -1},
+	 POL_PII_ALLOW},
+};
+
+static wd_status run_case_policy(const char *path, const char *json, const char *policy,
+                                 wd_model **m, wd_findings *f)
 {
 	wd_error err;
 	char *copy = strdup(json);
 	wd_import_opts opts;
+	wd_policy *p = NULL;
 	wd_status rc;
 
 	memset(&opts, 0, sizeof(opts));
@@ -433,46 +537,69 @@ static wd_status run_case(const char *path, const char *json, wd_model **m, wd_f
 		return rc;
 	}
 	wd_findings_init(f);
-	return wd_rules_run(*m, f);
+	rc = wd_rules_run(*m, f);
+	if (rc != WD_OK || !policy)
+		return rc;
+	assert_int_equal(wd_policy_new(&p), WD_OK);
+	rc = wd_policy_add_buffer(p, "case.yaml", policy, strlen(policy), &err);
+	if (rc != WD_OK)
+		print_error("policy: %u:%u: %s\n", err.line, err.column, err.message);
+	else
+		rc = wd_policy_review(p, *m, f);
+	wd_policy_free(p);
+	return rc;
+}
+
+static wd_status run_case(const char *path, const char *json, wd_model **m, wd_findings *f)
+{
+	return run_case_policy(path, json, NULL, m, f);
+}
+
+/* Run one case; returns 1 when it holds. */
+static int check_case(const rule_case *c, const char *policy)
+{
+	wd_model *m = NULL;
+	wd_findings f;
+	size_t j;
+	int n = 0, top = -1, ok = 1;
+
+	assert_non_null(wd_rules_find(c->rule));
+	if (run_case_policy(c->path, c->json, policy, &m, &f) != WD_OK) {
+		print_error("case '%s': import, rules or policy failed\n", c->name);
+		wd_findings_release(&f);
+		wd_model_free(m);
+		return 0;
+	}
+	for (j = 0; j < f.n; j++) {
+		if (strcmp(f.items[j].rule->id, c->rule) != 0)
+			continue;
+		n++;
+		if ((int)f.items[j].severity > top)
+			top = (int)f.items[j].severity;
+	}
+	if (n != c->count || (c->severity >= 0 && top != c->severity)) {
+		print_error("case '%s': %s expected %d finding(s) at %s, got %d at %s\n", c->name,
+		            c->rule, c->count, c->severity >= 0 ? wd_severity_name(c->severity) : "-",
+		            n, top >= 0 ? wd_severity_name(top) : "-");
+		for (j = 0; j < f.n; j++)
+			print_error("    %s %s %s\n", f.items[j].rule->id,
+			            wd_severity_name(f.items[j].severity), f.items[j].message);
+		ok = 0;
+	}
+	wd_findings_release(&f);
+	wd_model_free(m);
+	return ok;
 }
 
 static void test_rule_cases(void **state)
 {
-	size_t i, j, failures = 0;
+	size_t i, failures = 0;
 
 	(void)state;
-	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
-		const rule_case *c = &cases[i];
-		wd_model *m = NULL;
-		wd_findings f;
-		int n = 0, top = -1;
-
-		assert_non_null(wd_rules_find(c->rule));
-		if (run_case(c->path, c->json, &m, &f) != WD_OK) {
-			print_error("case '%s': import or rules failed\n", c->name);
-			failures++;
-			wd_model_free(m);
-			continue;
-		}
-		for (j = 0; j < f.n; j++) {
-			if (strcmp(f.items[j].rule->id, c->rule) != 0)
-				continue;
-			n++;
-			if ((int)f.items[j].severity > top)
-				top = (int)f.items[j].severity;
-		}
-		if (n != c->count || (c->severity >= 0 && top != c->severity)) {
-			print_error("case '%s': %s expected %d finding(s) at %s, got %d at %s\n", c->name,
-			            c->rule, c->count, c->severity >= 0 ? wd_severity_name(c->severity) : "-",
-			            n, top >= 0 ? wd_severity_name(top) : "-");
-			for (j = 0; j < f.n; j++)
-				print_error("    %s %s %s\n", f.items[j].rule->id,
-				            wd_severity_name(f.items[j].severity), f.items[j].message);
-			failures++;
-		}
-		wd_findings_release(&f);
-		wd_model_free(m);
-	}
+	for (i = 0; i < sizeof(cases) / sizeof(*cases); i++)
+		failures += !check_case(&cases[i], NULL);
+	for (i = 0; i < sizeof(policy_cases) / sizeof(*policy_cases); i++)
+		failures += !check_case(&policy_cases[i].c, policy_cases[i].policy);
 	assert_int_equal(failures, 0);
 }
 
@@ -493,10 +620,23 @@ static void test_every_rule_has_cases(void **state)
 			else
 				neg = 1;
 		}
+		for (j = 0; j < sizeof(policy_cases) / sizeof(*policy_cases); j++) {
+			if (strcmp(policy_cases[j].c.rule, rules[i].id) != 0)
+				continue;
+			if (policy_cases[j].c.count > 0)
+				pos = 1;
+			else
+				neg = 1;
+		}
 		/* covered by hand-built models or companion files (test_secure_data,
 		 * test_embedded_connection, test_confidential, test_import_nodered);
 		 * the secret families WD-SEC-1xx by the detector's own true/false
 		 * examples (test_detect_secrets) plus the cases above for several */
+		/* WD-OWN-001 and WD-SUP-* are reported by the scan stage from the owners
+		 * file and the suppressions of a whole result, not by a check over one
+		 * model: their cases are in the scan tests */
+		if (strncmp(rules[i].id, "WD-OWN-", 7) == 0 || strncmp(rules[i].id, "WD-SUP-", 7) == 0)
+			continue;
 		if (strncmp(rules[i].id, "WD-SEC-1", 8) == 0 ||
 		    strcmp(rules[i].id, "WD-SEC-002") == 0 || strcmp(rules[i].id, "WD-DATA-002") == 0 ||
 		    strcmp(rules[i].id, "WD-ACL-002") == 0 || strcmp(rules[i].id, "WD-DATA-003") == 0)
@@ -529,6 +669,31 @@ static void test_rule_descriptors(void **state)
 		for (j = 0; j < i; j++)
 			assert_string_not_equal(rules[j].id, r->id);
 	}
+}
+
+/*
+ * `warden explain` and SARIF help show an example for each rule: every rule
+ * with a check has one, and so has every rule reported by another's check
+ * (the policy families WD-POL, WD-OWN and WD-SUP describe policy files and
+ * are left to their own tests).
+ */
+static void test_rule_examples(void **state)
+{
+	size_t n, i, with = 0;
+	const wd_rule *rules = wd_rules_builtin(&n);
+
+	(void)state;
+	for (i = 0; i < n; i++) {
+		const wd_rule *r = &rules[i];
+		int policy = strncmp(r->id, "WD-POL-", 7) == 0 || strncmp(r->id, "WD-OWN-", 7) == 0 ||
+		             strncmp(r->id, "WD-SUP-", 7) == 0;
+		if (!r->check && policy)
+			continue;
+		if (!r->example || strlen(r->example) < 40 || r->example[strlen(r->example) - 1] != '.')
+			fail_msg("rule %s has no example sentence", r->id);
+		with++;
+	}
+	assert_true(with >= 36);
 }
 
 /* Evidence of a secret keeps at most four characters. */
@@ -770,6 +935,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_rule_descriptors),
+		cmocka_unit_test(test_rule_examples),
 		cmocka_unit_test(test_rule_cases),
 		cmocka_unit_test(test_every_rule_has_cases),
 		cmocka_unit_test(test_redaction),

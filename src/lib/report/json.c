@@ -7,7 +7,7 @@
  */
 #include <string.h>
 
-#include "warden/report.h"
+#include "report/common.h"
 
 static void key(wd_buf *out, const char *k)
 {
@@ -34,10 +34,102 @@ static void kv_num(wd_buf *out, const char *k, unsigned long long v, int comma)
 		wd_buf_putc(out, ',');
 }
 
+static void owner_obj(wd_buf *out, const wd_owner *o)
+{
+	if (!o->owner) {
+		wd_buf_puts(out, "null");
+		return;
+	}
+	wd_buf_putc(out, '{');
+	kv_str(out, "owner", o->owner, 1);
+	kv_str(out, "team", o->team, 1);
+	kv_str(out, "escalation", o->escalation, 1);
+	kv_str(out, "source", o->source, 0);
+	wd_buf_putc(out, '}');
+}
+
+static void level_or_null(wd_buf *out, int level)
+{
+	if (level < 0)
+		wd_buf_puts(out, "null");
+	else
+		wd_json_write_cstr(out, wd_severity_name((wd_severity)level));
+}
+
+static void risk_obj(wd_buf *out, const wd_risk *k)
+{
+	size_t i;
+
+	if (!k->scored) {
+		wd_buf_puts(out, "null");
+		return;
+	}
+	wd_buf_putc(out, '{');
+	kv_str(out, "level", wd_severity_name(k->level), 1);
+	kv_num(out, "likelihood", (unsigned long long)k->likelihood, 1);
+	kv_str(out, "likelihood_name", wd_risk_likelihood_name(k->likelihood), 1);
+	kv_num(out, "impact", (unsigned long long)k->impact, 1);
+	kv_str(out, "impact_name", wd_risk_impact_name(k->impact), 1);
+	wd_buf_puts(out, "\"factors\":[");
+	for (i = 0; i < k->nfactors; i++) {
+		const wd_risk_factor *x = &k->factors[i];
+		wd_buf_puts(out, i ? ",{" : "{");
+		kv_str(out, "side", x->side, 1);
+		kv_str(out, "name", x->name, 1);
+		kv_str(out, "value", x->value, 1);
+		key(out, "score");
+		wd_buf_printf(out, "%d}", x->score);
+	}
+	wd_buf_puts(out, "],");
+	kv_str(out, "business_impact", k->impact_sentence, 1);
+	key(out, "loss");
+	if (k->loss_max > 0) {
+		wd_buf_puts(out, "{\"min\":");
+		wd_report_json_num(out, k->loss_min);
+		wd_buf_puts(out, ",\"max\":");
+		wd_report_json_num(out, k->loss_max);
+		wd_buf_putc(out, ',');
+		kv_str(out, "currency", k->currency, 1);
+		kv_str(out, "assumptions", k->loss_assumptions, 0);
+		wd_buf_puts(out, "}}");
+	} else {
+		wd_buf_puts(out, "null}");
+	}
+}
+
+static void suppression_obj(wd_buf *out, const wd_result_finding *f)
+{
+	const wd_suppression *s = f->suppression;
+	char date[WD_REPORT_DATE_MAX];
+
+	if (f->status != WD_FINDING_SUPPRESSED) {
+		wd_buf_puts(out, "null");
+		return;
+	}
+	wd_buf_putc(out, '{');
+	kv_str(out, "justification", s ? s->justification : NULL, 1);
+	kv_str(out, "approver", s ? s->approver : NULL, 1);
+	key(out, "expires");
+	if (s && s->expires >= 0) {
+		wd_report_date(s->expires, date);
+		wd_json_write_cstr(out, date);
+	} else {
+		wd_buf_puts(out, "null");
+	}
+	wd_buf_putc(out, ',');
+	kv_str(out, "source", s ? s->source : NULL, 0);
+	wd_buf_putc(out, '}');
+}
+
 void wd_report_json(const wd_scan_result *r, wd_buf *out)
 {
 	size_t i, by_sev[5] = {0};
+	wd_report_view v;
 
+	if (wd_report_view_init(&v, r) != WD_OK) {
+		out->failed = 1;
+		return;
+	}
 	for (i = 0; i < r->nfindings; i++)
 		by_sev[r->findings[i].severity]++;
 	wd_buf_puts(out, "{\n");
@@ -55,13 +147,29 @@ void wd_report_json(const wd_scan_result *r, wd_buf *out)
 	kv_num(out, "apps", r->napps, 1);
 	kv_num(out, "components", r->components, 1);
 	kv_num(out, "findings", r->nfindings, 1);
+	kv_num(out, "open", v.open, 1);
+	kv_num(out, "suppressed", v.suppressed, 1);
 	wd_buf_puts(out, "\"by_severity\":{");
 	kv_num(out, "critical", by_sev[WD_SEV_CRITICAL], 1);
 	kv_num(out, "high", by_sev[WD_SEV_HIGH], 1);
 	kv_num(out, "medium", by_sev[WD_SEV_MEDIUM], 1);
 	kv_num(out, "low", by_sev[WD_SEV_LOW], 1);
 	kv_num(out, "info", by_sev[WD_SEV_INFO], 0);
-	wd_buf_puts(out, "}},\n  \"apps\":[");
+	wd_buf_puts(out, "}},\n  ");
+	kv_str(out, "policy", r->has_policy ? (r->policy_names ? r->policy_names : "") : NULL, 1);
+	key(out, "ownership_checked");
+	wd_buf_puts(out, r->has_owners ? "true," : "false,");
+	key(out, "baseline");
+	if (r->has_baseline) {
+		wd_buf_putc(out, '{');
+		kv_num(out, "new", v.fresh, 1);
+		kv_num(out, "unchanged", v.unchanged, 1);
+		kv_num(out, "fixed", r->baseline_fixed, 0);
+		wd_buf_putc(out, '}');
+	} else {
+		wd_buf_puts(out, "null");
+	}
+	wd_buf_puts(out, ",\n  \"apps\":[");
 	for (i = 0; i < r->napps; i++) {
 		const wd_result_app *a = &r->apps[i];
 		wd_buf_puts(out, i ? ",\n    {" : "\n    {");
@@ -73,7 +181,27 @@ void wd_report_json(const wd_scan_result *r, wd_buf *out)
 		kv_num(out, "edges", a->edges, 1);
 		key(out, "active");
 		wd_buf_puts(out, a->active < 0 ? "null," : a->active ? "true," : "false,");
-		kv_str(out, "hash", a->hash, 0);
+		kv_str(out, "hash", a->hash, 1);
+		kv_str(out, "environment", a->environment ? a->environment : "", 1);
+		kv_str(out, "owner_hint", a->owner_hint ? a->owner_hint : "", 1);
+		key(out, "owner");
+		owner_obj(out, &a->owner);
+		wd_buf_putc(out, ',');
+		key(out, "criticality");
+		if (a->criticality >= 1 && a->criticality <= 4)
+			wd_buf_printf(out, "%d,", a->criticality);
+		else
+			wd_buf_puts(out, "null,");
+		kv_str(out, "criticality_source",
+		       a->criticality >= 1 && a->criticality <= 4 ? a->criticality_source : NULL, 1);
+		key(out, "risk");
+		level_or_null(out, v.apps[i].level);
+		wd_buf_putc(out, ',');
+		key(out, "risk_score");
+		wd_report_json_num(out, v.apps[i].score);
+		wd_buf_putc(out, ',');
+		kv_num(out, "open", v.apps[i].open, 1);
+		kv_num(out, "suppressed", v.apps[i].suppressed, 0);
 		wd_buf_putc(out, '}');
 	}
 	wd_buf_puts(out, r->napps ? "\n  ],\n  \"findings\":[" : "],\n  \"findings\":[");
@@ -121,7 +249,20 @@ void wd_report_json(const wd_scan_result *r, wd_buf *out)
 		else
 			wd_buf_puts(out, "null,");
 		kv_str(out, "remediation", wd_rule_fix(f->rule, wd_platform_parse(wd_str_c(f->platform))),
-		       0);
+		       1);
+		kv_str(out, "status", f->status == WD_FINDING_SUPPRESSED ? "suppressed" : "open", 1);
+		key(out, "suppression");
+		suppression_obj(out, f);
+		wd_buf_putc(out, ',');
+		key(out, "owner");
+		owner_obj(out, &f->owner);
+		wd_buf_putc(out, ',');
+		key(out, "risk");
+		risk_obj(out, &f->risk);
+		if (r->has_baseline) {
+			wd_buf_putc(out, ',');
+			kv_str(out, "baseline", f->is_new == 1 ? "new" : "unchanged", 0);
+		}
 		wd_buf_putc(out, '}');
 	}
 	wd_buf_puts(out, r->nfindings ? "\n  ],\n  \"skipped\":[" : "],\n  \"skipped\":[");
@@ -142,4 +283,5 @@ void wd_report_json(const wd_scan_result *r, wd_buf *out)
 		wd_buf_putc(out, '}');
 	}
 	wd_buf_puts(out, r->nerrors ? "\n  ]\n}\n" : "]\n}\n");
+	wd_report_view_release(&v);
 }

@@ -21,6 +21,8 @@
 #include <unistd.h>
 
 #include "warden/detect.h"
+#include "warden/policy.h"
+#include "warden/risk.h"
 #include "warden/scan.h"
 
 /* ---- result storage ---------------------------------------------------------- */
@@ -84,6 +86,19 @@ static wd_status add_skip(wd_scan_result *r, const char *file, const char *reaso
 	return WD_OK;
 }
 
+/* An owner with its strings copied into the result (the policy may go first). */
+static wd_status dup_owner(wd_scan_result *r, wd_owner o, wd_owner *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (!o.owner)
+		return WD_OK;
+	out->owner = dup_c(r, o.owner);
+	out->team = dup_c(r, o.team);
+	out->escalation = dup_c(r, o.escalation);
+	out->source = dup_c(r, o.source);
+	return out->owner && out->team && out->escalation && out->source ? WD_OK : WD_ENOMEM;
+}
+
 static int cmp_finding(const void *a, const void *b)
 {
 	const wd_result_finding *x = a, *y = b;
@@ -122,11 +137,10 @@ static int cmp_loc(const void *a, const void *b)
 wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f,
                             const wd_policy *policy)
 {
-	size_t i, k, first = r->nfindings;
-
-	(void)policy; /* owners and risk: next commit */
+	size_t i, k, first = r->nfindings, first_app = r->napps;
 	wd_buf ptr;
 	loc_order *order;
+	wd_risk_ctx *rcx = NULL;
 
 	for (i = 0; i < m->napps; i++) {
 		const wd_app *a = &m->apps[i];
@@ -149,14 +163,30 @@ wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f
 		ra->edges = edges;
 		ra->active = a->active;
 		ra->hash = dup_c(r, a->hash);
-		if (!ra->name || !ra->id || !ra->file || !ra->hash)
+		ra->environment = dup_c(r, policy ? wd_policy_environment(policy, m, (uint32_t)i) : "");
+		ra->owner_hint = dup_str(r, a->owner_hint);
+		ra->criticality_source = "";
+		if (policy) {
+			const char *src = NULL;
+			if (dup_owner(r, wd_policy_owner(policy, m, (uint32_t)i, WD_NONE), &ra->owner) !=
+			    WD_OK)
+				return WD_ENOMEM;
+			ra->criticality = wd_policy_criticality(policy, m, (uint32_t)i, &src);
+			ra->criticality_source = dup_c(r, src);
+		}
+		if (!ra->name || !ra->id || !ra->file || !ra->hash || !ra->environment ||
+		    !ra->owner_hint || !ra->criticality_source)
 			return WD_ENOMEM;
 		r->napps++;
 	}
 	r->components += m->ncomps;
-	order = malloc((f->n + 1) * sizeof(*order));
-	if (!order)
+	if (wd_risk_ctx_new(&rcx, m, policy) != WD_OK)
 		return WD_ENOMEM;
+	order = malloc((f->n + 1) * sizeof(*order));
+	if (!order) {
+		wd_risk_ctx_free(rcx);
+		return WD_ENOMEM;
+	}
 	for (i = 0; i < f->n; i++) {
 		order[i].key = ((uint64_t)f->items[i].loc.doc << 32) | f->items[i].loc.val;
 		order[i].idx = i;
@@ -203,6 +233,19 @@ wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f
 		y->message = dup_c(r, x->message);
 		y->evidence = dup_c(r, x->evidence);
 		y->confidence = x->confidence;
+		y->is_new = -1;
+		y->app_index = UINT32_MAX;
+		if (x->app != WD_NONE && x->app < m->napps) {
+			y->app_index = (uint32_t)(first_app + x->app);
+			y->owner = r->apps[y->app_index].owner;
+		}
+		if (policy && x->comp != WD_NONE && x->comp < m->ncomps) {
+			wd_owner o = wd_policy_owner(policy, m, x->app, x->comp);
+			if (o.owner && dup_owner(r, o, &y->owner) != WD_OK)
+				goto oom;
+		}
+		if (wd_risk_assess(rcx, x, &r->arena, &y->risk) != WD_OK)
+			goto oom;
 		if (!y->fingerprint || !y->app_name || !y->file || !y->pointer || !y->message ||
 		    !y->evidence || wd_buf_failed(&ptr))
 			goto oom;
@@ -210,12 +253,14 @@ wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f
 	}
 	wd_buf_release(&ptr);
 	free(order);
+	wd_risk_ctx_free(rcx);
 	if (r->nfindings > first)
 		qsort(r->findings + first, r->nfindings - first, sizeof(*r->findings), cmp_finding);
 	return WD_OK;
 oom:
 	wd_buf_release(&ptr);
 	free(order);
+	wd_risk_ctx_free(rcx);
 	return WD_ENOMEM;
 }
 
@@ -223,8 +268,11 @@ size_t wd_scan_count_at_least(const wd_scan_result *r, wd_severity sev)
 {
 	size_t i, n = 0;
 
+	/* suppressed findings are accepted risk, and with a baseline only new
+	 * findings can fail a build */
 	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].severity >= sev)
+		if (r->findings[i].severity >= sev && r->findings[i].status == WD_FINDING_OPEN &&
+		    r->findings[i].is_new != 0)
 			n++;
 	return n;
 }
@@ -236,6 +284,49 @@ static int has_ext(const char *name, const char *ext)
 	size_t n = strlen(name), e = strlen(ext);
 
 	return n > e && strcasecmp(name + n - e, ext) == 0;
+}
+
+/*
+ * WD-OWN-001: with an owners file, every app resolves to an owner. One
+ * finding per unowned app (its components have no owner either unless a
+ * connector rule gives them one, which the finding counts); without an
+ * owners file nothing is reported here (the report says ownership was not
+ * checked).
+ */
+static wd_status check_owners(const wd_policy *p, const wd_model *m, wd_findings *f)
+{
+	const wd_rule *rule = wd_rules_find("WD-OWN-001");
+	size_t i, j;
+	int sev;
+
+	if (!rule || !wd_policy_has_owners(p))
+		return WD_OK;
+	for (i = 0; i < m->napps; i++) {
+		const wd_app *a = &m->apps[i];
+		uint32_t owned = 0;
+		wd_status rc;
+		sev = rule->severity;
+		if (!wd_policy_rule_enabled(p, rule->id, m, (uint32_t)i, &sev))
+			continue;
+		if (wd_policy_owner(p, m, (uint32_t)i, WD_NONE).owner)
+			continue;
+		for (j = a->comp_first; j < a->comp_first + a->comp_count; j++)
+			if (wd_policy_owner(p, m, (uint32_t)i, (uint32_t)j).owner)
+				owned++;
+		if (owned)
+			rc = wd_findings_add(f, m, rule, (wd_severity)sev, (uint32_t)i, WD_NONE, a->loc, "",
+			                     "app", "No owner for '%.*s' in the owners file (%u of its %u "
+			                     "components are owned through connector rules)",
+			                     (int)a->name.len, a->name.ptr, owned, a->comp_count);
+		else
+			rc = wd_findings_add(f, m, rule, (wd_severity)sev, (uint32_t)i, WD_NONE, a->loc, "",
+			                     "app", "No owner for '%.*s' in the owners file: nobody is "
+			                     "accountable for its %u components",
+			                     (int)a->name.len, a->name.ptr, a->comp_count);
+		if (rc != WD_OK)
+			return rc;
+	}
+	return WD_OK;
 }
 
 /*
@@ -284,6 +375,10 @@ static wd_status review(wd_scan_result *r, const char *path, int named, wd_statu
 	}
 	wd_findings_init(&f);
 	rc = wd_rules_run(m, &f);
+	if (rc == WD_OK && opts->policy)
+		rc = wd_policy_review(opts->policy, m, &f);
+	if (rc == WD_OK && opts->policy)
+		rc = check_owners(opts->policy, m, &f);
 	if (rc == WD_OK)
 		rc = wd_scan_add_model(r, m, &f, opts->policy);
 	wd_findings_release(&f);
@@ -620,6 +715,11 @@ static void *worker(void *arg)
 /* Append part's contents to r; part keeps nothing. */
 static wd_status merge(wd_scan_result *r, wd_scan_result *part)
 {
+	size_t i;
+
+	for (i = 0; i < part->nfindings; i++)
+		if (part->findings[i].app_index != UINT32_MAX)
+			part->findings[i].app_index += (uint32_t)r->napps;
 	APPEND_ALL(r, part, apps, napps, apps_cap);
 	APPEND_ALL(r, part, findings, nfindings, findings_cap);
 	APPEND_ALL(r, part, errors, nerrors, errors_cap);
@@ -708,6 +808,8 @@ wd_status wd_scan_paths(wd_scan_result *r, const char *const *paths, size_t npat
 		rc = walk(&w, paths[i], 1);
 	if (rc == WD_OK)
 		rc = run_pool(r, w.jobs, w.njobs, &opts);
+	if (rc == WD_OK)
+		rc = wd_scan_finish(r, opts.policy, opts.today);
 	for (i = 0; i < w.njobs; i++)
 		free(w.jobs[i].path);
 	free(w.jobs);
