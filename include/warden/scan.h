@@ -34,10 +34,6 @@ typedef struct wd_result_app {
 	                             (or no owners file: see has_owners) */
 	int criticality;          /* 1..4, 0 unknown */
 	const char *criticality_source;
-	wd_severity risk;         /* highest risk level of its open findings */
-	double risk_score;        /* for ranking apps: sum over open findings of
-	                             the matrix product (docs/risk.md) */
-	uint32_t open, suppressed;/* findings by status */
 } wd_result_app;
 
 typedef enum wd_finding_status {
@@ -144,7 +140,8 @@ wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f
  * After the last file (wd_scan_paths calls it): apply the policy's
  * suppressions (a suppression without justification, approver or expiry,
  * an expired one, or one that matches nothing is itself a finding), then
- * compute each app's risk and open/suppressed counts. today is days since
+ * set has_policy / has_owners. (Per-app totals are the reporters' view,
+ * report/common.c.) today is days since
  * 1970-01-01 (the library reads no clock); 0 = unknown, expiry not judged.
  */
 wd_status wd_scan_finish(wd_scan_result *r, const wd_policy *policy, int32_t today);
@@ -168,8 +165,6 @@ wd_status wd_scan_apply_baseline(wd_scan_result *r, const char *json, size_t len
 int wd_scan_finding_gates(const wd_scan_result *r, const wd_result_finding *f, int fail_on);
 size_t wd_scan_count_gate(const wd_scan_result *r, int fail_on);
 
-/* Findings at or above sev. */
-size_t wd_scan_count_at_least(const wd_scan_result *r, wd_severity sev);
 
 #ifdef __cplusplus
 }

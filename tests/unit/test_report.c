@@ -55,11 +55,11 @@ static void build(wd_scan_result *r, int rich)
 	r->files = 3;
 
 	a[0] = (wd_result_app){"Lead intake", "W1", "n8n", "exports/lead intake#1.json", 5, 4, 1,
-	                       "", "", "", {NULL, NULL, NULL, NULL}, 0, NULL, WD_SEV_INFO, 0, 0, 0};
+	                       "", "", "", {NULL, NULL, NULL, NULL}, 0, NULL};
 	a[1] = (wd_result_app){HOSTILE, "tab1", "node-red", "exports/flows.json", 3, 2, -1,
-	                       "", "", "", {NULL, NULL, NULL, NULL}, 0, NULL, WD_SEV_INFO, 0, 0, 0};
+	                       "", "", "", {NULL, NULL, NULL, NULL}, 0, NULL};
 	a[2] = (wd_result_app){"Clean app", "W3", "n8n", "/abs/clean.json", 2, 1, 1,
-	                       "", "", "", {NULL, NULL, NULL, NULL}, 0, NULL, WD_SEV_INFO, 0, 0, 0};
+	                       "", "", "", {NULL, NULL, NULL, NULL}, 0, NULL};
 
 	f[0].rule = wd_rules_find("WD-INJ-002");
 	f[0].severity = WD_SEV_CRITICAL;
@@ -251,7 +251,7 @@ static void test_json_rich(void **state)
 	assert_true(str_is(doc, "apps/0/owner/team", "Sales Ops"));
 	assert_int_equal(num(doc, "apps/0/criticality"), 3);
 	assert_true(str_is(doc, "apps/0/risk", "critical"));
-	assert_int_equal(num(doc, "apps/0/risk_score"), 16);
+	assert_int_equal(num(doc, "apps/0/risk_score"), 24); /* 16 open + 8 suppressed: accepted risk stays residual */
 	assert_int_equal(num(doc, "apps/0/open"), 1);
 	assert_int_equal(num(doc, "apps/0/suppressed"), 1);
 	assert_int_equal(num(doc, "apps/1/open"), 1);
@@ -591,7 +591,7 @@ static void test_markdown(void **state)
 	/* the top risk is the scored critical one, listed first */
 	assert_true(strstr(s, "`WD-INJ-002`") < strstr(s, "`WD-SEC-002`"));
 	assert_non_null(strstr(s, "### Apps by risk"));
-	assert_non_null(strstr(s, "| Critical | 16 | 1 | 1 |"));
+	assert_non_null(strstr(s, "| Critical | 24 | 1 | 1 |"));
 	assert_non_null(strstr(s, "### Owners"));
 	assert_non_null(strstr(s, "**unowned**"));
 	assert_null(strstr(s, "Ownership was not checked"));

@@ -821,6 +821,38 @@ out:
 	return rc;
 }
 
+/*
+ * Where the policy forbids a flow (WD-POL-007), the built-in inventory
+ * finding for the same component (WD-DATA-004: personal data reaches an
+ * external service or AI model) says the same thing with less: keep the
+ * policy's verdict, which names the rule broken, and drop the other.
+ */
+static wd_status supersede_data_findings(rv *x)
+{
+	wd_findings *f = x->f;
+	uint8_t *pol = NULL;
+	size_t i, k;
+
+	for (i = x->n0; i < f->n; i++)
+		if (strcmp(f->items[i].rule->id, "WD-POL-007") == 0 && f->items[i].comp < x->m->ncomps) {
+			if (!pol && !(pol = calloc(x->m->ncomps, 1)))
+				return WD_ENOMEM;
+			pol[f->items[i].comp] = 1;
+		}
+	if (!pol)
+		return WD_OK;
+	for (i = k = 0; i < f->n; i++) {
+		const wd_finding *y = &f->items[i];
+		if (i < x->n0 && y->comp < x->m->ncomps && pol[y->comp] &&
+		    strcmp(y->rule->id, "WD-DATA-004") == 0)
+			continue;
+		f->items[k++] = f->items[i];
+	}
+	f->n = k;
+	free(pol);
+	return WD_OK;
+}
+
 /* ---- the review ---------------------------------------------------------------------- */
 
 wd_status wd_policy_review(const wd_policy *p, const wd_model *m, wd_findings *f)
@@ -851,6 +883,8 @@ wd_status wd_policy_review(const wd_policy *p, const wd_model *m, wd_findings *f
 		rc = check_settings(&x);
 	if (rc == WD_OK)
 		rc = check_data(&x);
+	if (rc == WD_OK)
+		rc = supersede_data_findings(&x);
 	free(x.env);
 	free(x.comp_has);
 	free(x.app_has);

@@ -66,6 +66,13 @@ wd_status wd_report_view_init(wd_report_view *v, const wd_scan_result *r)
 		}
 		v->app_of[i] = a;
 		v->first[a + 1]++;
+		/* accepted risk is still risk: suppressed findings count in the app's
+		 * level and score (docs/risk.md), only the open list is shorter */
+		if (f->risk.scored) {
+			if ((int)f->risk.level > v->apps[a].level)
+				v->apps[a].level = (int)f->risk.level;
+			v->apps[a].score += (double)f->risk.likelihood * f->risk.impact;
+		}
 		if (f->status == WD_FINDING_SUPPRESSED) {
 			v->apps[a].suppressed++;
 			v->suppressed++;
@@ -77,11 +84,6 @@ wd_status wd_report_view_init(wd_report_view *v, const wd_scan_result *r)
 		v->open_sev[f->severity]++;
 		if ((int)f->severity > v->apps[a].sev)
 			v->apps[a].sev = (int)f->severity;
-		if (f->risk.scored) {
-			if ((int)f->risk.level > v->apps[a].level)
-				v->apps[a].level = (int)f->risk.level;
-			v->apps[a].score += (double)f->risk.likelihood * f->risk.impact;
-		}
 		if (r->has_baseline && f->is_new == 1) {
 			v->apps[a].fresh++;
 			v->fresh++;

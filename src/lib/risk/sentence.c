@@ -252,6 +252,63 @@ static void put_title(const risk_view *v, wd_buf *b)
 		wd_buf_puts(b, t + 1);
 }
 
+/* WD-POL-*: what breaking that part of the policy means for the business. */
+static void put_policy(const risk_view *v, wd_buf *b)
+{
+	const char *id = v->f->rule->id;
+
+	if (strcmp(id, "WD-POL-001") == 0) {
+		put_where(v, b);
+		wd_buf_puts(b, " uses a connector the organisation has blocked, so ");
+		wd_buf_puts(b, has_data(v) ? "" : "its data ");
+		if (has_data(v))
+			wd_buf_printf(b, "the %s it handles ", v->data);
+		wd_buf_puts(b, "can go where nobody agreed it may");
+	} else if (strcmp(id, "WD-POL-002") == 0) {
+		put_app(v, b);
+		wd_buf_puts(b, " moves data between business and non-business services in one flow, "
+		               "so business data ");
+		if (has_data(v))
+			wd_buf_printf(b, "(%s) ", v->data);
+		wd_buf_puts(b, "can end up in a consumer service the company does not control");
+	} else if (strcmp(id, "WD-POL-003") == 0) {
+		put_where(v, b);
+		wd_buf_puts(b, " uses a connector nobody has approved, so how that service handles ");
+		wd_buf_puts(b, has_data(v) ? v->data : "the data");
+		wd_buf_puts(b, " was never reviewed");
+	} else if (strcmp(id, "WD-POL-004") == 0) {
+		put_where(v, b);
+		wd_buf_puts(b, " sends ");
+		wd_buf_puts(b, has_data(v) ? v->data : "data");
+		wd_buf_puts(b, " to a host the policy does not allow, such as a paste or "
+		               "request-capture site where anyone may read it");
+	} else if (strcmp(id, "WD-POL-005") == 0) {
+		put_where(v, b);
+		wd_buf_puts(b, " chooses where to send ");
+		wd_buf_puts(b, has_data(v) ? v->data : "its data");
+		wd_buf_puts(b, " only when it runs, so no allow-list or review can tell where it goes");
+	} else if (strcmp(id, "WD-POL-006") == 0) {
+		put_app(v, b);
+		wd_buf_puts(b, " lacks a setting the organisation requires, so its failures or "
+		               "misuse may go unrecorded or reach more than intended");
+	} else if (strcmp(id, "WD-POL-007") == 0) {
+		wd_buf_puts(b, has_data(v) ? v->data : "sensitive data");
+		wd_buf_puts(b, " handled by ");
+		put_app(v, b);
+		if (v->comp != WD_NONE) {
+			wd_buf_puts(b, " reach ");
+			put_comp(v, v->comp, b);
+		} else {
+			wd_buf_puts(b, " reach a service");
+		}
+		wd_buf_puts(b, ", where the organisation's data policy says they must not go");
+	} else {
+		put_where(v, b);
+		wd_buf_puts(b, " does not follow the organisation's policy: ");
+		put_title(v, b);
+	}
+}
+
 void wd_risk_sentence(const risk_view *v, wd_buf *b)
 {
 	size_t start = b->len;
@@ -471,9 +528,7 @@ void wd_risk_sentence(const risk_view *v, wd_buf *b)
 		wd_buf_puts(b, "connection, so they can do whatever the maker can there");
 		break;
 	case FAM_POLICY:
-		put_where(v, b);
-		wd_buf_puts(b, " does not follow the organisation's policy: ");
-		put_title(v, b);
+		put_policy(v, b);
 		break;
 	case FAM_OWNER:
 		wd_buf_puts(b, "no one is named as owner of ");

@@ -8,11 +8,11 @@
  * nothing and is itself a finding, so an exception can never silently
  * outlive its reason; one that matches no finding any more is stale
  * (WD-SUP-003). Suppressed findings stay in the result with their status:
- * accepted risk is still residual risk, so they count in the app totals.
+ * accepted risk is still residual risk (the reporters count it in the app
+ * totals, report/common.c).
  */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "warden/policy.h"
 #include "warden/scan.h"
@@ -21,46 +21,6 @@
 static const char *dup_c(wd_scan_result *r, const char *s)
 {
 	return wd_arena_strndup(&r->arena, s ? s : "", s ? strlen(s) : 0);
-}
-
-static int glob_any(const char *pat, const char *a, const char *b, int ci)
-{
-	return (a && wd_glob_match(pat, a, strlen(a), ci)) ||
-	       (b && wd_glob_match(pat, b, strlen(b), ci));
-}
-
-/* Whether every criterion s gives matches finding f (a suppression with no
- * criterion matches nothing). */
-static int sup_matches(const wd_suppression *s, const wd_result_finding *f)
-{
-	int any = 0;
-
-	if (s->fingerprint && s->fingerprint[0]) {
-		if (strcasecmp(s->fingerprint, f->fingerprint) != 0)
-			return 0;
-		any = 1;
-	}
-	if (s->rule && s->rule[0]) {
-		if (!glob_any(s->rule, f->rule->id, NULL, 1))
-			return 0;
-		any = 1;
-	}
-	if (s->app && s->app[0]) {
-		if (!glob_any(s->app, f->app_name, f->app_id, 1))
-			return 0;
-		any = 1;
-	}
-	if (s->path && s->path[0]) {
-		if (!glob_any(s->path, f->app_file, f->file, 0))
-			return 0;
-		any = 1;
-	}
-	if (s->component && s->component[0]) {
-		if (!glob_any(s->component, f->comp_name, f->comp_id, 1))
-			return 0;
-		any = 1;
-	}
-	return any;
 }
 
 static int sup_complete(const wd_suppression *s)
@@ -221,7 +181,8 @@ static wd_status apply_suppressions(wd_scan_result *r, const wd_policy *p, int32
 	for (i = 0; i < nfind; i++) {
 		wd_result_finding *f = &r->findings[i];
 		for (j = 0; j < ns; j++) {
-			if (!sup_matches(&sups[j], f))
+			if (!wd_suppression_match(&sups[j], f->fingerprint, f->rule->id, f->app_name,
+			                          f->app_id, f->app_file, f->comp_name, f->comp_id))
 				continue;
 			hits[j]++;
 			if (f->status == WD_FINDING_OPEN && sup_complete(&sups[j]) &&
@@ -277,38 +238,10 @@ out:
 
 wd_status wd_scan_finish(wd_scan_result *r, const wd_policy *policy, int32_t today)
 {
-	size_t i;
-	wd_status rc = WD_OK;
-
 	if (policy) {
 		r->has_policy = 1;
 		r->has_owners = wd_policy_has_owners(policy);
-		rc = apply_suppressions(r, policy, today);
-		if (rc != WD_OK)
-			return rc;
-	}
-	for (i = 0; i < r->napps; i++) {
-		r->apps[i].open = r->apps[i].suppressed = 0;
-		r->apps[i].risk = WD_SEV_INFO;
-		r->apps[i].risk_score = 0;
-	}
-	/* residual risk: suppressed findings count, their status says why */
-	for (i = 0; i < r->nfindings; i++) {
-		const wd_result_finding *f = &r->findings[i];
-		wd_result_app *a;
-		wd_severity lvl;
-		if (f->app_index == UINT32_MAX || f->app_index >= r->napps)
-			continue;
-		a = &r->apps[f->app_index];
-		if (f->status == WD_FINDING_SUPPRESSED)
-			a->suppressed++;
-		else
-			a->open++;
-		lvl = f->risk.scored ? f->risk.level : f->severity;
-		if (lvl > a->risk)
-			a->risk = lvl;
-		a->risk_score += f->risk.scored ? (double)(f->risk.likelihood * f->risk.impact)
-		                                : (double)(f->severity + 1);
+		return apply_suppressions(r, policy, today);
 	}
 	return WD_OK;
 }

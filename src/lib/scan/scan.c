@@ -264,19 +264,6 @@ oom:
 	return WD_ENOMEM;
 }
 
-size_t wd_scan_count_at_least(const wd_scan_result *r, wd_severity sev)
-{
-	size_t i, n = 0;
-
-	/* suppressed findings are accepted risk, and with a baseline only new
-	 * findings can fail a build */
-	for (i = 0; i < r->nfindings; i++)
-		if (r->findings[i].severity >= sev && r->findings[i].status == WD_FINDING_OPEN &&
-		    r->findings[i].is_new != 0)
-			n++;
-	return n;
-}
-
 /* ---- one file ----------------------------------------------------------------------- */
 
 static int has_ext(const char *name, const char *ext)
