@@ -114,7 +114,8 @@ typedef struct wd_tm_threat {
 	const char *linddun;      /* "Disclosure", ... for personal data; NULL */
 	const char *title;
 	const char *scenario;     /* concrete, app's names */
-	uint32_t *path;           /* element indices the scenario follows */
+	uint32_t *path;           /* element indices the scenario follows (at most
+	                             64: a longer path keeps its first and last 32) */
 	size_t npath;
 	const char **mitigations; /* each breaks the path */
 	size_t nmitigations;
@@ -130,7 +131,8 @@ typedef struct wd_tm_threat {
 
 /* Something wrong with the annotations, reported beside the model. */
 typedef struct wd_tm_issue {
-	const char *kind;         /* "stale", "reopened", "unjustified", "unknown-app" */
+	const char *kind;         /* "stale", "reopened", "unjustified", "shadowed",
+	                             "unknown-app" */
 	const char *threat_id;    /* may be NULL */
 	const char *message;
 	const char *source;       /* "annotations.yaml:12:5" */
@@ -175,9 +177,23 @@ wd_status wd_tm_annotations_load_buffer(wd_tm_annotations **out, const char *nam
                                         const char *data, size_t len, wd_error *err);
 void wd_tm_annotations_free(wd_tm_annotations *a);
 
+/*
+ * App sections, for callers that report sections matching no app ("unknown-
+ * app"): their count, the selector of section i as written ("n8n:W1", an
+ * app id or name; NULL past the end) with its position in the file, and
+ * whether section i applies to tm's app.
+ */
+size_t wd_tm_annotations_count(const wd_tm_annotations *a);
+const char *wd_tm_annotations_app(const wd_tm_annotations *a, size_t i, uint32_t *line,
+                                  uint32_t *column);
+int wd_tm_annotations_match(const wd_tm_annotations *a, size_t i, const wd_tm *tm);
+
 /* Merge the annotations for tm's app into tm (statuses, assumptions) and
  * record tm->issues: stale annotations, accepted risks past review_by
- * (reopened), accepted without justification. today: days since epoch. */
+ * (reopened), accepted without justification; "shadowed" for a second
+ * section naming the same app. today: days since epoch (< 0: nothing
+ * expires). Idempotent: statuses and issues are reset first. Strings are
+ * copied into tm's arena. WD_OK, WD_EINVAL or WD_ENOMEM. */
 wd_status wd_tm_annotate(wd_tm *tm, const wd_tm_annotations *a, int32_t today);
 
 /* ---- diff (threat/diff.c) ------------------------------------------------------ */
