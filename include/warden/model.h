@@ -415,6 +415,11 @@ wd_status wd_model_reach(const wd_model *m, const uint8_t *start, uint8_t *out);
  * + 1, or 0 when unreached. label has m->ncomps entries. O(nodes + edges).
  */
 wd_status wd_model_reach_label(const wd_model *m, const uint8_t *start, uint32_t *label);
+/* The same, also recording the breadth-first tree: parent[i] is the
+ * component before i on a shortest path from its start (WD_NONE for starts
+ * and unreached components), so every path can be read back in O(length). */
+wd_status wd_model_reach_tree(const wd_model *m, const uint8_t *start, uint32_t *label,
+                              uint32_t *parent);
 
 /*
  * Shortest data path from `from` to `to`: writes up to max component indices

@@ -33,11 +33,14 @@ struct wd_findings;
 /*
  * What every check gets: the finished model and facts derived from it once
  * per run. entry_of[i] is 1 + the index of an unauthenticated public entry
- * point whose data reaches component i (the nearest one), 0 if none.
+ * point whose data reaches component i (the nearest one), 0 if none;
+ * entry_parent gives the path back to it.
  */
 typedef struct wd_rule_ctx {
 	const wd_model *m;
 	const uint32_t *entry_of;
+	const uint32_t *entry_parent; /* the component before i on the path from
+	                                 entry_of[i], WD_NONE at the entry */
 } wd_rule_ctx;
 
 typedef struct wd_rule {

@@ -635,6 +635,46 @@ static void test_depth_100k_raised_limit(void **state)
 	free(objs);
 }
 
+/* Pointer queries resume from the previous one (findings are located in
+ * document order); in any order they must give what a fresh document gives. */
+static void test_pointer_resume_any_order(void **state)
+{
+	static const char text[] =
+		"[{\"a\":[1,{\"b~/\":[2,3,[4,{}]]},5],\"c\":{\"d\":6,\"e\":[7,8]}},"
+		"[9,[10,[11]]],{\"\":12,\"f\":{\"g\":{\"h\":[13,14,15]}}},16,[],{}]";
+	wd_json_doc *doc = NULL, *fresh = NULL;
+	size_t n, k, round;
+	wd_buf got, want;
+
+	(void)state;
+	assert_int_equal(wd_json_parse(&doc, text, sizeof(text) - 1, NULL, NULL), WD_OK);
+	n = wd_json_count(doc);
+	assert_true(n > 40);
+	wd_buf_init(&got, 0);
+	wd_buf_init(&want, 0);
+	for (round = 0; round < 3; round++) {
+		for (k = 0; k < n; k++) {
+			/* forward, backward, then a stride that visits every value */
+			size_t i = round == 0 ? k : round == 1 ? n - 1 - k : (k * 7 + 3) % n;
+			const wd_json_val *v = wd_json_root(doc) + i;
+			assert_int_equal(wd_json_parse(&fresh, text, sizeof(text) - 1, NULL, NULL), WD_OK);
+			wd_buf_reset(&got);
+			wd_buf_reset(&want);
+			wd_json_pointer(doc, v, &got);
+			wd_json_pointer(fresh, wd_json_root(fresh) + i, &want);
+			assert_string_equal(wd_buf_cstr(&got), wd_buf_cstr(&want));
+			wd_json_free(fresh);
+		}
+	}
+	/* spot checks of the expected text itself */
+	wd_buf_reset(&got);
+	wd_json_pointer(doc, wd_json_get(doc, wd_json_get(doc, wd_json_at(wd_json_root(doc), 0), "c"), "e"), &got);
+	assert_string_equal(wd_buf_cstr(&got), "/0/c/e");
+	wd_buf_release(&got);
+	wd_buf_release(&want);
+	wd_json_free(doc);
+}
+
 static void test_depth_limit_boundary(void **state)
 {
 	wd_limits lim = {0};
@@ -1781,6 +1821,7 @@ int main(void)
 		cmocka_unit_test(test_error_offset_matches_position),
 		cmocka_unit_test(test_depth_100k_default_limit),
 		cmocka_unit_test(test_depth_100k_raised_limit),
+		cmocka_unit_test(test_pointer_resume_any_order),
 		cmocka_unit_test(test_depth_limit_boundary),
 		cmocka_unit_test(test_string_length_limit),
 		cmocka_unit_test(test_element_limit),

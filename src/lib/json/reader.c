@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <math.h>
 #include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
 
 #if defined(__SSE2__)
@@ -40,6 +41,17 @@ struct wd_json_doc {
 	size_t last_off;      /* the previous position query, to continue from */
 	size_t last_line;     /* on long (minified) lines */
 	uint32_t last_col;
+	/* the path of the previous pointer query: per level, the container, the
+	 * child it went into and that child's ordinal, so a query for a later
+	 * value resumes there instead of scanning siblings from the start
+	 * (findings are located in document order: without this, locating every
+	 * node of a 100,000-element array costs a scan of the array each) */
+	struct ptr_step {
+		size_t ci;          /* container index */
+		size_t child;       /* index of the child (array element or object key) */
+		size_t ord;         /* its ordinal */
+	} ptr_path[32];
+	size_t ptr_depth;
 };
 
 typedef struct open_ctr {
@@ -965,19 +977,31 @@ static void pointer_escape(wd_buf *out, wd_str s)
 
 void wd_json_pointer(const wd_json_doc *doc, const wd_json_val *v, wd_buf *out)
 {
+	/* the resume cache is not part of the document's value: a const
+	 * document may update it (documents are never shared between threads) */
+	wd_json_doc *cache = (wd_json_doc *)(uintptr_t)doc;
 	const wd_json_val *cur = wd_json_root(doc);
-	size_t target = wd_json_index(doc, v);
+	size_t target = wd_json_index(doc, v), depth = 0;
+	int reuse = 1;
 
 	while (cur && cur != v && wd_json_is_container(cur)) {
-		size_t i, ci = wd_json_index(doc, cur);
-		const wd_json_val *child = NULL;
+		size_t i = 0, ci = wd_json_index(doc, cur);
+		const wd_json_val *child = NULL, *e;
+		struct ptr_step *st = depth < 32 ? &cache->ptr_path[depth] : NULL;
 
 		if (target <= ci || target > ci + cur->aux)
-			return; /* not inside: v is not in this document */
+			break; /* not inside: v is not in this document */
+		e = wd_json_first(cur);
+		/* resume from the child the previous query took at this level, when
+		 * it is the same container and the target is not before that child */
+		reuse = reuse && st && depth < cache->ptr_depth && st->ci == ci &&
+		        st->child <= target;
+		if (reuse) {
+			e = &doc->vals[st->child];
+			i = st->ord;
+		}
 		if (wd_json_is_arr(cur)) {
-			const wd_json_val *e;
-			WD_JSON_ARR_FOREACH(cur, i, e)
-			{
+			for (; i < wd_json_size(cur); i++, e = wd_json_skip(e)) {
 				size_t ei = wd_json_index(doc, e);
 				size_t span = wd_json_is_container(e) ? e->aux : 0;
 				if (target >= ei && target <= ei + span) {
@@ -987,20 +1011,30 @@ void wd_json_pointer(const wd_json_doc *doc, const wd_json_val *v, wd_buf *out)
 				}
 			}
 		} else {
-			const wd_json_val *k, *val;
-			WD_JSON_OBJ_FOREACH(cur, i, k, val)
-			{
-				size_t ki = wd_json_index(doc, k);
+			for (; i < wd_json_size(cur); i++, e = wd_json_skip(e + 1)) {
+				const wd_json_val *val = e + 1;
+				size_t ki = wd_json_index(doc, e);
 				size_t span = wd_json_is_container(val) ? val->aux : 0;
 				if (target >= ki && target <= ki + 1 + span) {
 					wd_buf_putc(out, '/');
-					pointer_escape(out, wd_json_str(doc, k));
+					pointer_escape(out, wd_json_str(doc, e));
 					/* a key itself is addressed by its member's pointer */
 					child = (target == ki) ? v : val;
 					break;
 				}
 			}
 		}
+		if (!child)
+			break;
+		if (st) {
+			if (!reuse || st->child != wd_json_index(doc, e))
+				reuse = 0; /* deeper cached steps belong to another child */
+			st->ci = ci;
+			st->child = wd_json_index(doc, e);
+			st->ord = i;
+			cache->ptr_depth = depth + 1;
+		}
+		depth++;
 		cur = child;
 	}
 }

@@ -769,13 +769,16 @@ oom:
 	return WD_ENOMEM;
 }
 
-wd_status wd_model_reach_label(const wd_model *m, const uint8_t *start, uint32_t *label)
+wd_status wd_model_reach_tree(const wd_model *m, const uint8_t *start, uint32_t *label,
+                              uint32_t *parent)
 {
 	uint32_t *off, *adj, *queue;
 	size_t head = 0, tail = 0, i;
 	wd_status rc;
 
 	memset(label, 0, m->ncomps * sizeof(*label));
+	if (parent)
+		memset(parent, 0xff, m->ncomps * sizeof(*parent));
 	if (m->ncomps == 0)
 		return WD_OK;
 	rc = build_adj(m, &off, &adj);
@@ -799,6 +802,8 @@ wd_status wd_model_reach_label(const wd_model *m, const uint8_t *start, uint32_t
 			uint32_t v = adj[k];
 			if (!label[v]) {
 				label[v] = label[u];
+				if (parent)
+					parent[v] = u;
 				queue[tail++] = v;
 			}
 		}
@@ -807,6 +812,11 @@ wd_status wd_model_reach_label(const wd_model *m, const uint8_t *start, uint32_t
 	free(off);
 	free(adj);
 	return WD_OK;
+}
+
+wd_status wd_model_reach_label(const wd_model *m, const uint8_t *start, uint32_t *label)
+{
+	return wd_model_reach_tree(m, start, label, NULL);
 }
 
 wd_status wd_model_reach(const wd_model *m, const uint8_t *start, uint8_t *out)

@@ -54,25 +54,45 @@ static uint32_t comp_app(const wd_model *m, uint32_t i)
 }
 
 
-/* "Webhook -> Code -> Run" for messages, at most 6 hops shown. */
-static void path_text(const wd_model *m, uint32_t from, uint32_t to, char *buf, size_t cap)
+/*
+ * "'Webhook' -> 'Code' -> 'Run'" for messages: the path from the entry that
+ * reaches `to`, read back along the reachability tree in at most 8 steps
+ * (a finding per component on a long chain must not cost the chain's
+ * length each); longer paths show the entry, "...", and the last steps.
+ */
+static void path_text(const wd_rule_ctx *cx, uint32_t to, char *buf, size_t cap)
 {
-	uint32_t path[8];
-	size_t n = 0, i, used = 0;
+	const wd_model *m = cx->m;
+	uint32_t back[8], from = cx->entry_of[to] - 1, cur = to;
+	size_t n = 0, used = 0;
+	int cut = 0, w;
 
 	buf[0] = '\0';
-	if (wd_model_path(m, from, to, path, 8, &n) != WD_OK)
-		return;
-	for (i = 0; i < n && used + 8 < cap; i++) {
-		const wd_component *c = &m->comps[path[i]];
-		int w = snprintf(buf + used, cap - used, "%s'%.*s'", i ? " -> " : "", (int)c->name.len,
-		                 c->name.ptr);
+	while (n < 8) {
+		back[n++] = cur;
+		if (cur == from)
+			break;
+		cur = cx->entry_parent ? cx->entry_parent[cur] : WD_NONE;
+		if (cur >= m->ncomps)
+			return; /* no tree: say nothing rather than something wrong */
+	}
+	if (back[n - 1] != from) {
+		cut = 1;
+		n = 6; /* entry, "...", the last six */
+		w = snprintf(buf, cap, "'%.*s' -> ...", (int)m->comps[from].name.len,
+		             m->comps[from].name.ptr);
+		if (w < 0 || (size_t)w >= cap)
+			return;
+		used = (size_t)w;
+	}
+	while (n-- > 0) {
+		const wd_component *c = &m->comps[back[n]];
+		w = snprintf(buf + used, cap - used, "%s'%.*s'", used || cut ? " -> " : "",
+		             (int)c->name.len, c->name.ptr);
 		if (w < 0 || (size_t)w >= cap - used)
 			break;
 		used += (size_t)w;
 	}
-	if (n == 8 && used + 6 < cap)
-		snprintf(buf + used, cap - used, " ...");
 }
 
 #define NAMEF(c) (int)(c)->name.len, (c)->name.ptr
@@ -212,7 +232,7 @@ static wd_status check_injection_exec(const wd_rule_ctx *cx, wd_findings *out)
 			continue; /* a fixed command line does not take the input */
 		if (cat_has(c, WD_CAT_AI_TOOL) && !is_shell(c) && !cat_has(c, WD_CAT_CODE))
 			continue;
-		path_text(m, src[i] - 1, (uint32_t)i, path, sizeof(path));
+		path_text(cx, (uint32_t)i, path, sizeof(path));
 		if (is_shell(c)) {
 			sev = WD_SEV_CRITICAL;
 		} else {
@@ -281,7 +301,7 @@ static wd_status check_sql(const wd_rule_ctx *cx, wd_findings *out)
 		if (!active_comp(c) || !(c->flags & WD_COMP_SQL_DYNAMIC))
 			continue;
 		if (src[i]) {
-			path_text(m, src[i] - 1, (uint32_t)i, path, sizeof(path));
+			path_text(cx, (uint32_t)i, path, sizeof(path));
 			rc = wd_findings_add(out, m, R("WD-INJ-002"), WD_SEV_CRITICAL, c->app, (uint32_t)i,
 			                     c->loc, path, "",
 			                     "'%.*s' builds its SQL text from data that anyone calling "
@@ -368,7 +388,7 @@ static wd_status check_dynamic_url(const wd_rule_ctx *cx, wd_findings *out)
 		if (!active_comp(c) || !src[t->comp] || !cat_has(c, WD_CAT_HTTP) ||
 		    !(c->flags & WD_COMP_INPUT_USED))
 			continue;
-		path_text(m, src[t->comp] - 1, t->comp, path, sizeof(path));
+		path_text(cx, t->comp, path, sizeof(path));
 		rc = wd_findings_add(out, m, R("WD-HTTP-001"), WD_SEV_MEDIUM, c->app, t->comp, t->loc,
 		                     path, "url",
 		                     "'%.*s' sends requests to a host chosen at run time, downstream of "

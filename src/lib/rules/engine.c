@@ -136,18 +136,20 @@ wd_status wd_rules_run(const wd_model *m, wd_findings *out)
 	wd_rule_ctx cx;
 	uint8_t *start = calloc(m->ncomps + 1, 1);
 	uint32_t *entry_of = calloc(m->ncomps + 1, sizeof(*entry_of));
+	uint32_t *parent = calloc(m->ncomps + 1, sizeof(*parent));
 	wd_status rc = WD_OK;
 
-	if (!start || !entry_of) {
+	if (!start || !entry_of || !parent) {
 		rc = WD_ENOMEM;
 		goto out;
 	}
 	/* which components untrusted public input reaches, computed once */
 	for (i = 0; i < m->ncomps; i++)
 		start[i] = (uint8_t)open_entry(&m->comps[i]);
-	rc = wd_model_reach_label(m, start, entry_of);
+	rc = wd_model_reach_tree(m, start, entry_of, parent);
 	cx.m = m;
 	cx.entry_of = entry_of;
+	cx.entry_parent = parent;
 	for (i = 0; i < n && rc == WD_OK; i++) {
 		if (!rules[i].check)
 			continue; /* reported by a sibling rule's check */
@@ -156,5 +158,6 @@ wd_status wd_rules_run(const wd_model *m, wd_findings *out)
 out:
 	free(start);
 	free(entry_of);
+	free(parent);
 	return rc;
 }
