@@ -296,11 +296,37 @@ static void annotate(run *r, wd_tm *tm, const wd_tm_annotations *a, set *s)
 	}
 }
 
+/*
+ * Sections of an annotations file that name no derived app (apps[from..to))
+ * are reported: a renamed or deleted app leaves its decisions behind, and a
+ * typo in an app name would otherwise silently annotate nothing.
+ */
+static void report_unmatched(const wd_tm_annotations *a, const char *path, const set *s,
+                             size_t from, size_t to)
+{
+	size_t i, k, n = a ? wd_tm_annotations_count(a) : 0;
+
+	for (i = 0; i < n; i++) {
+		uint32_t line = 0, col = 0;
+		const char *name = wd_tm_annotations_app(a, i, &line, &col);
+		wd_buf where;
+		int hit = 0;
+		for (k = from; k < to && !hit; k++)
+			hit = wd_tm_annotations_match(a, i, s->apps[k].tm);
+		if (hit)
+			continue;
+		wd_buf_init(&where, 1 << 16);
+		wd_buf_printf(&where, "%s:%u:%u", path, line, col);
+		say(wd_buf_cstr(&where), "unknown-app: no app matches the annotations for ", name);
+		wd_buf_release(&where);
+	}
+}
+
 /* Import every export under paths and derive one model per app. */
 static int load(set *s, run *r, const char *const *paths, size_t npaths)
 {
 	walk w;
-	size_t i;
+	size_t i, first;
 	uint32_t a;
 	wd_import_opts opts;
 
@@ -331,6 +357,7 @@ static int load(set *s, run *r, const char *const *paths, size_t npaths)
 			continue;
 		}
 		own = r->shared ? NULL : annotations_for(w.files[i], s);
+		first = s->napps;
 		for (a = 0; a < m->napps; a++) {
 			wd_tm *tm = NULL;
 			wd_error_clear(&err);
@@ -348,6 +375,13 @@ static int load(set *s, run *r, const char *const *paths, size_t npaths)
 			}
 			s->apps[s->napps++].tm = tm;
 			annotate(r, tm, r->shared ? r->shared : own, s);
+		}
+		if (own) {
+			wd_buf ap;
+			wd_buf_init(&ap, 1 << 16);
+			wd_buf_printf(&ap, "%s.warden.yaml", w.files[i]);
+			report_unmatched(own, wd_buf_cstr(&ap), s, first, s->napps);
+			wd_buf_release(&ap);
 		}
 		wd_tm_annotations_free(own);
 		wd_model_free(m);
@@ -802,7 +836,10 @@ incomplete:
 			rc = WD_EXIT_ERROR;
 		}
 	} else {
-		if (load(&s, &r, paths, npaths) < 0) {
+		int loaded = load(&s, &r, paths, npaths);
+		if (loaded == 0 && r.shared)
+			report_unmatched(r.shared, r.annotations, &s, 0, s.napps);
+		if (loaded < 0) {
 			fprintf(stderr, "warden model: out of memory\n");
 			rc = WD_EXIT_ERROR;
 		} else if (s.napps == 0) {
