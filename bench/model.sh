@@ -19,15 +19,7 @@ tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 python3 bench/gen_big_app.py "$nodes" >"$tmp/big.json"
 bytes=$(wc -c <"$tmp/big.json")
 
-best() { # command...: best wall time in seconds over $rounds runs, output to /dev/null
-  local b="" t
-  for _ in $(seq "$rounds"); do
-    /usr/bin/time -o "$tmp/time" -f '%e' "$@" >/dev/null 2>&1 || true
-    t=$(tail -1 "$tmp/time")
-    if [ -z "$b" ] || awk "BEGIN{exit !($t < $b)}"; then b=$t; fi
-  done
-  echo "$b"
-}
+. bench/best.sh
 
 "$bin" model --format json "$tmp/big.json" >"$tmp/model.json" || true
 summary=$(python3 -c "import json; s=json.load(open('$tmp/model.json'))[0]['summary']; print('%d processes, %d externals, %d stores, %d flows, %d boundaries, %d threats' % (s['processes'], s['externals'], s['stores'], s['flows'], s['boundaries'], s['threats']))")

@@ -13,15 +13,7 @@ cmake --preset release >/dev/null
 cmake --build build/release >/dev/null
 bin=build/release/warden
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-best() {
-  local b="" t
-  for _ in $(seq "$rounds"); do
-    /usr/bin/time -o "$tmp/time" -f '%e' "$@" >/dev/null 2>&1 || true
-    t=$(tail -1 "$tmp/time")
-    if [ -z "$b" ] || awk "BEGIN{exit !($t < $b)}"; then b=$t; fi
-  done
-  echo "$b"
-}
+. bench/best.sh
 declare -A per
 for tabs in 100 1000; do
   python3 bench/gen_wide_nodered.py "$tabs" >"$tmp/w$tabs.json"

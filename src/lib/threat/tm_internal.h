@@ -40,6 +40,11 @@ int tm_threat_is_open(const wd_tm_threat *t);
  */
 wd_status tm_open_severity(const wd_tm *tm, int8_t *sev);
 
+/* Elements grouped by boundary, in model order within each: the elements
+ * of boundary b are members[off[b] .. off[b + 1]). off has nboundaries + 2
+ * zeroed entries, members nelements. WD_OK or WD_ENOMEM. */
+wd_status tm_group_by_boundary(const wd_tm *tm, uint32_t *off, uint32_t *members);
+
 /* "YYYY-MM-DD" of days since 1970-01-01 into out[11]. */
 void tm_date(int32_t days, char out[11]);
 

@@ -361,3 +361,21 @@ void tm_node_caption(wd_buf *out, const wd_tm_element *e, const char *newline,
 		wd_buf_release(&tail);
 	}
 }
+
+wd_status tm_group_by_boundary(const wd_tm *tm, uint32_t *off, uint32_t *members)
+{
+	uint32_t *fill = malloc((tm->nboundaries + 1) * sizeof(uint32_t));
+	size_t i;
+
+	if (!fill)
+		return WD_ENOMEM;
+	for (i = 0; i < tm->nelements; i++)
+		off[tm->elements[i].boundary + 1]++;
+	for (i = 0; i < tm->nboundaries; i++)
+		off[i + 1] += off[i];
+	memcpy(fill, off, (tm->nboundaries + 1) * sizeof(uint32_t));
+	for (i = 0; i < tm->nelements; i++)
+		members[fill[tm->elements[i].boundary]++] = (uint32_t)i;
+	free(fill);
+	return WD_OK;
+}

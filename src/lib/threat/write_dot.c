@@ -51,21 +51,9 @@ void wd_tm_write_dot(const wd_tm *tm, wd_buf *out)
 	}
 	if (tm_open_severity(tm, sev) != WD_OK)
 		memset(sev, -1, tm->nelements + 1);
-	/* elements grouped by boundary, in model order within each */
-	for (i = 0; i < tm->nelements; i++)
-		off[tm->elements[i].boundary + 1]++;
-	for (i = 0; i < tm->nboundaries; i++)
-		off[i + 1] += off[i];
-	{
-		uint32_t *fill = malloc((tm->nboundaries + 1) * sizeof(uint32_t));
-		if (!fill) {
-			out->failed = 1;
-			goto out;
-		}
-		memcpy(fill, off, (tm->nboundaries + 1) * sizeof(uint32_t));
-		for (i = 0; i < tm->nelements; i++)
-			members[fill[tm->elements[i].boundary]++] = (uint32_t)i;
-		free(fill);
+	if (tm_group_by_boundary(tm, off, members) != WD_OK) {
+		out->failed = 1;
+		goto out;
 	}
 
 	wd_buf_puts(out, "digraph \"threat-model\" {\n"
