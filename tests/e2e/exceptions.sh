@@ -41,6 +41,8 @@ check "owners: a path rule owns the Node-RED tabs" \
   "jq_py '$tmp/own.json' 'assert all(a[\"owner\"] and a[\"owner\"][\"team\"]==\"Plant IT\" for a in d[\"apps\"] if a[\"platform\"]==\"node-red\")'"
 check "owners: every other app is reported unowned, once each" \
   "jq_py '$tmp/own.json' 'un=[a[\"name\"] for a in d[\"apps\"] if not a[\"owner\"]]; own=[f[\"app\"][\"name\"] for f in d[\"findings\"] if f[\"rule\"]==\"WD-OWN-001\"]; assert un and sorted(un)==sorted(own), (un, own)'"
+check "owners: an unowned app's finding shows the export's own owner hint as evidence" \
+  "jq_py '$tmp/own.json' 'f=[f for f in d[\"findings\"] if f[\"rule\"]==\"WD-OWN-001\" and f[\"app\"][\"name\"]==\"Send my timesheet to the agency\"][0]; assert f[\"evidence\"].startswith(\"export names \"), f'"
 check "owners: ownership_checked is true" "jq_py '$tmp/own.json' 'assert d[\"ownership_checked\"] is True'"
 "$bin" scan -q --color never --group-by owner --today 2026-11-29 --owners "$tmp/owners.yaml" "$ex" >"$tmp/own.txt" 2>/dev/null
 check "text --group-by owner has a header per owner" \

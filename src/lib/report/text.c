@@ -205,6 +205,12 @@ static void app_header(wd_buf *out, const wd_scan_result *r, const wd_result_fin
 	if (a && r->has_owners) {
 		wd_buf_puts(out, " · owner: ");
 		owner_label(out, &a->owner);
+		/* unowned: what the export itself says about who made it */
+		if (!a->owner.owner && a->owner_hint && a->owner_hint[0]) {
+			wd_buf_puts(out, " (export names ");
+			wd_report_put_safe(out, a->owner_hint);
+			wd_buf_putc(out, ')');
+		}
 	}
 	wd_buf_printf(out, "%s\n", st->reset);
 }

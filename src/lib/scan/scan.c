@@ -285,13 +285,15 @@ static wd_status check_owners(const wd_policy *p, const wd_model *m, wd_findings
 	const wd_rule *rule = wd_rules_find("WD-OWN-001");
 	size_t i, j;
 	int sev;
+	wd_buf hint;
+	wd_status rc = WD_OK;
 
 	if (!rule || !wd_policy_has_owners(p))
 		return WD_OK;
+	wd_buf_init(&hint, 4096);
 	for (i = 0; i < m->napps; i++) {
 		const wd_app *a = &m->apps[i];
 		uint32_t owned = 0;
-		wd_status rc;
 		sev = rule->severity;
 		if (!wd_policy_rule_enabled(p, rule->id, m, (uint32_t)i, &sev))
 			continue;
@@ -300,20 +302,34 @@ static wd_status check_owners(const wd_policy *p, const wd_model *m, wd_findings
 		for (j = a->comp_first; j < a->comp_first + a->comp_count; j++)
 			if (wd_policy_owner(p, m, (uint32_t)i, (uint32_t)j).owner)
 				owned++;
+		/* the export's own hint (creator, account, instance) is the evidence
+		 * a reviewer starts from when finding the owner */
+		wd_buf_reset(&hint);
+		if (a->owner_hint.len) {
+			size_t n = a->owner_hint.len > 120 ? 120 : a->owner_hint.len;
+			while (n < a->owner_hint.len && n > 0 &&
+			       ((unsigned char)a->owner_hint.ptr[n] & 0xC0) == 0x80)
+				n--; /* cut at a character boundary */
+			wd_buf_puts(&hint, "export names ");
+			wd_buf_put(&hint, a->owner_hint.ptr, n);
+		}
 		if (owned)
-			rc = wd_findings_add(f, m, rule, (wd_severity)sev, (uint32_t)i, WD_NONE, a->loc, "",
-			                     "app", "No owner for '%.*s' in the owners file (%u of its %u "
+			rc = wd_findings_add(f, m, rule, (wd_severity)sev, (uint32_t)i, WD_NONE, a->loc,
+			                     wd_buf_cstr(&hint), "app",
+			                     "No owner for '%.*s' in the owners file (%u of its %u "
 			                     "components are owned through connector rules)",
 			                     (int)a->name.len, a->name.ptr, owned, a->comp_count);
 		else
-			rc = wd_findings_add(f, m, rule, (wd_severity)sev, (uint32_t)i, WD_NONE, a->loc, "",
-			                     "app", "No owner for '%.*s' in the owners file: nobody is "
+			rc = wd_findings_add(f, m, rule, (wd_severity)sev, (uint32_t)i, WD_NONE, a->loc,
+			                     wd_buf_cstr(&hint), "app",
+			                     "No owner for '%.*s' in the owners file: nobody is "
 			                     "accountable for its %u components",
 			                     (int)a->name.len, a->name.ptr, a->comp_count);
 		if (rc != WD_OK)
-			return rc;
+			break;
 	}
-	return WD_OK;
+	wd_buf_release(&hint);
+	return rc;
 }
 
 /*
