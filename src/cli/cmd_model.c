@@ -517,35 +517,47 @@ static int write_file(const char *path, const wd_buf *b)
 
 static int write_out_dir(const set *s, const char *dir, int fmts)
 {
+	/* slugs[i]: app i's base name; copies of one export share a base, and
+	 * the n-th copy gets "-n": a counter per distinct base (found through
+	 * the hash map) keeps that linear in the number of apps */
 	char **slugs = calloc(s->napps + 1, sizeof(char *));
-	size_t i, j, k;
+	uint32_t *seen = calloc(s->napps + 1, sizeof(uint32_t)); /* copies per first app */
+	wd_hmap by_base = WD_HMAP_INIT;
+	size_t i, k;
 	int ok = 1;
 
-	if (!slugs || !make_dirs(dir)) {
+	if (!slugs || !seen || !make_dirs(dir)) {
 		free(slugs);
+		free(seen);
 		return 0;
 	}
 	for (i = 0; i < s->napps && ok; i++) {
 		wd_buf slug, path, b;
-		int dup = 1;
+		uint64_t key;
+		size_t slot = WD_HMAP_START;
+		uint32_t first = UINT32_MAX, j;
 		wd_buf_init(&slug, 1 << 12);
 		app_slug(&slug, s->apps[i].tm);
-		/* two apps with the same name and id (copies of one export) */
-		{
-			size_t base = slug.len;
-			for (;;) {
-				int taken = 0;
-				for (j = 0; j < i && !taken; j++)
-					taken = slugs[j] && strcmp(slugs[j], wd_buf_cstr(&slug)) == 0;
-				if (!taken || wd_buf_failed(&slug))
-					break;
-				slug.len = base;
-				wd_buf_printf(&slug, "-%d", ++dup);
-			}
-		}
 		slugs[i] = strdup(wd_buf_cstr(&slug));
-		if (!slugs[i] || wd_buf_failed(&slug))
+		if (!slugs[i] || wd_buf_failed(&slug)) {
 			ok = 0;
+			wd_buf_release(&slug);
+			break;
+		}
+		key = wd_hash64(slugs[i], strlen(slugs[i]), 7);
+		while ((j = wd_hmap_next(&by_base, key, &slot)) != UINT32_MAX)
+			if (strcmp(slugs[j], slugs[i]) == 0) {
+				first = j;
+				break;
+			}
+		if (first == UINT32_MAX) {
+			if (wd_hmap_put(&by_base, key, (uint32_t)i) != WD_OK)
+				ok = 0;
+		} else {
+			/* "-2", "-3"...: a plain name always ends in 8 hex digits, so a
+			 * numbered copy can never equal another app's plain name */
+			wd_buf_printf(&slug, "-%u", ++seen[first] + 1);
+		}
 		for (k = 0; k < sizeof(formats) / sizeof(*formats) && ok; k++) {
 			if (!(fmts & formats[k].bit))
 				continue;
@@ -563,6 +575,8 @@ static int write_out_dir(const set *s, const char *dir, int fmts)
 	for (i = 0; i < s->napps; i++)
 		free(slugs[i]);
 	free(slugs);
+	free(seen);
+	wd_hmap_release(&by_base);
 	return ok;
 }
 

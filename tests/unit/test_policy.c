@@ -977,6 +977,34 @@ static void test_data_classes(void **state)
 		wd_model_free(m);
 		wd_policy_free(p);
 	}
+	/* one finding per fact: a personal-data WD-POL-007 replaces WD-DATA-004 on
+	 * the same component, at the higher severity; one about other classes
+	 * replaces nothing */
+	{
+		wd_findings f;
+		wd_model *m = import("a.json", to_tweet);
+		wd_policy *p;
+		wd_findings_init(&f);
+		assert_int_equal(wd_rules_run(m, &f), WD_OK);
+		assert_int_equal(count(&f, "WD-DATA-004"), 1);
+		wd_findings_release(&f);
+
+		p = policy_of("version: 1\ndata:\n  pii: {deny: [external], severity: info}\n");
+		review(p, m, &f);
+		assert_int_equal(count(&f, "WD-DATA-004"), 0);
+		assert_int_equal(count(&f, "WD-POL-007"), 1);
+		assert_true(first(&f, "WD-POL-007")->severity >= WD_SEV_MEDIUM); /* DATA-004's */
+		wd_findings_release(&f);
+		wd_policy_free(p);
+
+		p = policy_of("version: 1\ndata:\n  secret: {deny: [external]}\n"
+		              "  credential: {deny: [external]}\n");
+		review(p, m, &f);
+		assert_int_equal(count(&f, "WD-DATA-004"), 1);
+		wd_findings_release(&f);
+		wd_policy_free(p);
+		wd_model_free(m);
+	}
 }
 
 /* Policy findings keep their fingerprint when the file moves and nodes are

@@ -822,30 +822,47 @@ out:
 }
 
 /*
- * Where the policy forbids a flow (WD-POL-007), the built-in inventory
- * finding for the same component (WD-DATA-004: personal data reaches an
- * external service or AI model) says the same thing with less: keep the
- * policy's verdict, which names the rule broken, and drop the other.
+ * Where the policy forbids personal data to flow to a component (WD-POL-007
+ * for pii, financial or health data), the built-in inventory finding for the
+ * same component (WD-DATA-004: personal data reaches an external service or
+ * AI model) says the same thing with less: keep the policy's verdict, which
+ * names the rule broken, at the higher of the two severities, and drop the
+ * other. A WD-POL-007 about credentials or secrets says nothing about
+ * personal data, so it replaces nothing.
  */
+static int personal_key(const char *evidence)
+{
+	return strncmp(evidence, "pii:", 4) == 0 || strncmp(evidence, "financial:", 10) == 0 ||
+	       strncmp(evidence, "health:", 7) == 0;
+}
+
 static wd_status supersede_data_findings(rv *x)
 {
 	wd_findings *f = x->f;
-	uint8_t *pol = NULL;
+	uint32_t *pol = NULL; /* per component: 1 + index of its personal-data WD-POL-007 */
 	size_t i, k;
 
 	for (i = x->n0; i < f->n; i++)
-		if (strcmp(f->items[i].rule->id, "WD-POL-007") == 0 && f->items[i].comp < x->m->ncomps) {
-			if (!pol && !(pol = calloc(x->m->ncomps, 1)))
+		if (strcmp(f->items[i].rule->id, "WD-POL-007") == 0 && f->items[i].comp < x->m->ncomps &&
+		    personal_key(f->items[i].evidence)) {
+			if (!pol && !(pol = calloc(x->m->ncomps, sizeof(*pol))))
 				return WD_ENOMEM;
-			pol[f->items[i].comp] = 1;
+			if (!pol[f->items[i].comp])
+				pol[f->items[i].comp] = (uint32_t)i + 1;
 		}
 	if (!pol)
 		return WD_OK;
+	/* policy findings come after every built-in one, so raising one's
+	 * severity here happens before compaction moves it */
 	for (i = k = 0; i < f->n; i++) {
 		const wd_finding *y = &f->items[i];
 		if (i < x->n0 && y->comp < x->m->ncomps && pol[y->comp] &&
-		    strcmp(y->rule->id, "WD-DATA-004") == 0)
+		    strcmp(y->rule->id, "WD-DATA-004") == 0) {
+			wd_finding *p = &f->items[pol[y->comp] - 1];
+			if (y->severity > p->severity)
+				p->severity = y->severity;
 			continue;
+		}
 		f->items[k++] = f->items[i];
 	}
 	f->n = k;

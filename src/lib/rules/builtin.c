@@ -64,8 +64,8 @@ static void path_text(const wd_rule_ctx *cx, uint32_t to, char *buf, size_t cap)
 {
 	const wd_model *m = cx->m;
 	uint32_t back[8], from = cx->entry_of[to] - 1, cur = to;
-	size_t n = 0, used = 0;
-	int cut = 0, w;
+	size_t n = 0, used = 0, shown;
+	int cut = 0;
 
 	buf[0] = '\0';
 	while (n < 8) {
@@ -79,18 +79,22 @@ static void path_text(const wd_rule_ctx *cx, uint32_t to, char *buf, size_t cap)
 	if (back[n - 1] != from) {
 		cut = 1;
 		n = 6; /* entry, "...", the last six */
-		w = snprintf(buf, cap, "'%.*s' -> ...", (int)m->comps[from].name.len,
-		             m->comps[from].name.ptr);
-		if (w < 0 || (size_t)w >= cap)
-			return;
-		used = (size_t)w;
 	}
-	while (n-- > 0) {
-		const wd_component *c = &m->comps[back[n]];
-		w = snprintf(buf + used, cap - used, "%s'%.*s'", used || cut ? " -> " : "",
-		             (int)c->name.len, c->name.ptr);
-		if (w < 0 || (size_t)w >= cap - used)
+	/* each name at most 60 bytes (cut at a character boundary); an element
+	 * that does not fit is left out whole, never half-written */
+	for (shown = 0; shown < n + (size_t)cut; shown++) {
+		uint32_t c = cut && shown == 0 ? from : back[n - 1 - (shown - (size_t)cut)];
+		wd_str nm = m->comps[c].name;
+		size_t len = nm.len > 60 ? 60 : nm.len;
+		int w;
+		while (len < nm.len && len > 0 && ((unsigned char)nm.ptr[len] & 0xC0) == 0x80)
+			len--;
+		w = snprintf(buf + used, cap - used, "%s'%.*s%s'%s", shown ? " -> " : "", (int)len,
+		             nm.ptr, len < nm.len ? "..." : "", cut && shown == 0 ? " -> ..." : "");
+		if (w < 0 || (size_t)w >= cap - used) {
+			buf[used] = '\0';
 			break;
+		}
 		used += (size_t)w;
 	}
 }
