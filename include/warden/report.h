@@ -61,7 +61,9 @@ void wd_report_sarif(const wd_scan_result *r, wd_buf *out);
 typedef struct wd_markdown_opts {
 	int fail_on;            /* the gate the verdict states (WD_SEV_*, or WD_FAIL_NEVER) */
 	size_t max_bytes;       /* size budget; 0 = 60000 (GitHub comments hold 65536
-	                           characters); the list of all findings is cut to fit */
+	                           characters); the list of all findings is cut to fit.
+	                           At least 6400: smaller values are raised to it (the
+	                           heading, verdict and summary alone need room) */
 	size_t top;             /* "Top risks" entries; 0 = 10 */
 } wd_markdown_opts;
 
