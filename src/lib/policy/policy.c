@@ -111,7 +111,7 @@ static const char *source_fmt(pol_load *l, const wd_yaml_node *n, int col)
 	if (!s)
 		return NULL;
 	memcpy(s, l->name, nl);
-	strcpy(s + nl, buf);
+	memcpy(s + nl, buf, strlen(buf) + 1);
 	return s;
 }
 

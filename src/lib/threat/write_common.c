@@ -240,13 +240,13 @@ static void attr(tm_attrs *a, const char *name, const char *value)
 
 static void style(tm_attrs *a, const char *s)
 {
-	size_t len = strlen(a->style);
+	size_t len = strlen(a->style), n = strlen(s);
 
-	if (len + strlen(s) + 2 > sizeof(a->style))
+	if (len + n + 2 > sizeof(a->style))
 		return;
 	if (len)
 		a->style[len++] = ',';
-	strcpy(a->style + len, s);
+	memcpy(a->style + len, s, n + 1);
 }
 
 static void finish_style(tm_attrs *a)
