@@ -37,7 +37,7 @@
 #include <string.h>
 
 #include "import/path.h"
-#include "warden/import.h"
+#include "import/common.h"
 
 /* Distinct references recorded per component (bounds refs and EXPR edges). */
 #define MAX_REFS_PER_COMP 512
@@ -78,40 +78,24 @@ typedef struct mk {
 
 /* ---- small helpers --------------------------------------------------------------- */
 
-static uint64_t hash_str(wd_str s, uint64_t seed)
-{
-	return wd_hash64(s.ptr ? s.ptr : "", s.len, seed);
-}
-
 static wd_loc loc_of(const mk *x, const wd_json_val *v)
 {
 	return v ? wd_model_loc(x->m, x->doc, v) : WD_LOC_NONE;
 }
 
-/* An error naming the JSON pointer and position of v. */
 static wd_status fail_at(mk *x, const wd_json_val *v, wd_status code, const char *what)
 {
-	wd_error_set(x->err, code, "make blueprint: %s", what);
-	wd_json_error_at(x->jd, v, x->err);
-	return code;
+	return imp_fail_at(x->err, x->jd, v, code, "make blueprint", what);
 }
 
 static wd_status fail_rc(mk *x, wd_status rc, const char *what)
 {
-	if (rc == WD_ELIMIT)
-		return wd_error_set(x->err, rc, "make blueprint: more than %u components while %s",
-		                    (unsigned)x->m->max_components, what);
-	return wd_error_set(x->err, rc, "make blueprint: %s while %s", wd_status_str(rc), what);
+	return imp_fail_rc(x->err, x->m, "make blueprint", rc, what);
 }
 
-/* The text of a string or number value ({NULL,0} otherwise). */
 static wd_str val_text(const mk *x, const wd_json_val *v)
 {
-	if (wd_json_is_str(v))
-		return wd_json_str(x->jd, v);
-	if (wd_json_typeof(v) == WD_JSON_NUMBER)
-		return wd_json_num_text(x->jd, v);
-	return WD_STR_NULL;
+	return imp_val_text(x->jd, v);
 }
 
 static wd_str get_text(const mk *x, const wd_json_val *obj, const char *key)
@@ -224,7 +208,7 @@ static uint32_t find_module(const mk *x, wd_str id)
 
 	if (!id.len)
 		return WD_NONE;
-	while ((c = wd_hmap_next(&x->ids, hash_str(id, 1), &slot)) != WD_NONE)
+	while ((c = wd_hmap_next(&x->ids, imp_hash_str(id, 1), &slot)) != WD_NONE)
 		if (wd_str_eq(x->m->comps[c].id, id) && (best == WD_NONE || c < best))
 			best = c;
 	return best;
@@ -459,7 +443,7 @@ static void on_ref(void *ctx, wd_str module, wd_str path)
 	src = find_module(x, module);
 	if (x->input)
 		m->comps[x->comp].flags |= WD_COMP_INPUT_USED;
-	h = hash_str(path, ((uint64_t)x->comp << 32 | src) ^ hash_str(module, 5));
+	h = imp_hash_str(path, ((uint64_t)x->comp << 32 | src) ^ imp_hash_str(module, 5));
 	while ((ri = wd_hmap_next(&x->refs, h, &slot)) != WD_NONE) {
 		const wd_ref *o = &m->refs[ri];
 		if (o->comp == x->comp && o->src == src && wd_str_eq(o->path, path))
@@ -689,7 +673,7 @@ static wd_status add_module(mk *x, const wd_json_val *node, uint32_t *idx)
 		return WD_ENOMEM;
 	x->mods[x->nmods++] = node;
 	if (c.id.len)
-		return wd_hmap_put(&x->ids, hash_str(c.id, 1), *idx);
+		return wd_hmap_put(&x->ids, imp_hash_str(c.id, 1), *idx);
 	return WD_OK;
 }
 
@@ -828,7 +812,7 @@ static wd_status add_cred(mk *x, uint32_t comp, const wd_json_val *meta, wd_str 
 	label = restore_label(x, meta, key);
 	if (label && label->len && !x->owner.len)
 		x->owner = wd_json_str(x->jd, label);
-	h = hash_str(id, 11);
+	h = imp_hash_str(id, 11);
 	while ((ci = wd_hmap_next(&x->creds, h, &slot)) != WD_NONE)
 		if (wd_str_eq(m->creds[ci].id, id))
 			return wd_model_add_cred_use(m, comp, ci);

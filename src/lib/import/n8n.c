@@ -27,7 +27,7 @@
 
 #include "import/n8n_expr.h"
 #include "import/path.h"
-#include "warden/import.h"
+#include "import/common.h"
 
 /* ---- expression scanner --------------------------------------------------------- */
 
@@ -391,11 +391,6 @@ size_t wd_n8n_scan_expr(wd_str text, int python, ref_fn fn, void *ctx)
 
 /* ---- small tables ------------------------------------------------------------------ */
 
-static uint64_t hash_str(wd_str s, uint64_t seed)
-{
-	return wd_hash64(s.ptr ? s.ptr : "", s.len, seed);
-}
-
 /* ---- importer state ------------------------------------------------------------------ */
 
 typedef struct importer {
@@ -418,32 +413,20 @@ static wd_loc loc_of(importer *im, const wd_json_val *v)
 	return v ? wd_model_loc(im->m, im->doc, v) : WD_LOC_NONE;
 }
 
-/* An error naming the JSON pointer and position of v. */
 static wd_status fail_at(importer *im, const wd_json_val *v, wd_status code, const char *what)
 {
-	wd_error_set(im->err, code, "n8n workflow: %s", what);
-	wd_json_error_at(im->jd, v, im->err);
-	return code;
+	return imp_fail_at(im->err, im->jd, v, code, "n8n workflow", what);
 }
 
 static wd_status fail_rc(importer *im, wd_status rc, const char *what)
 {
-	if (rc == WD_ELIMIT)
-		return wd_error_set(im->err, rc, "n8n workflow: more than %u components while %s",
-		                    (unsigned)im->m->max_components, what);
-	return wd_error_set(im->err, rc, "n8n workflow: %s while %s", wd_status_str(rc), what);
+	return imp_fail_rc(im->err, im->m, "n8n workflow", rc, what);
 }
 
 /* A string member, or the text of a numeric one (ids are sometimes numbers). */
 static wd_str get_text(const importer *im, const wd_json_val *obj, const char *key)
 {
-	const wd_json_val *v = wd_json_get(im->jd, obj, key);
-
-	if (wd_json_is_str(v))
-		return wd_json_str(im->jd, v);
-	if (wd_json_typeof(v) == WD_JSON_NUMBER)
-		return wd_json_num_text(im->jd, v);
-	return WD_STR_NULL;
+	return imp_val_text(im->jd, wd_json_get(im->jd, obj, key));
 }
 
 static int is_expression(wd_str s)
@@ -495,7 +478,7 @@ static wd_status index_names(importer *im)
 
 		if (!name.ptr)
 			continue;
-		rc = wd_hmap_put(&im->names, hash_str(name, 1), i);
+		rc = wd_hmap_put(&im->names, imp_hash_str(name, 1), i);
 		if (rc != WD_OK)
 			return rc;
 	}
@@ -505,7 +488,7 @@ static wd_status index_names(importer *im)
 /* Component of this app with that name (the first one), WD_NONE if none. */
 static uint32_t find_name(const importer *im, wd_str name)
 {
-	uint64_t h = hash_str(name, 1);
+	uint64_t h = imp_hash_str(name, 1);
 	size_t slot = WD_HMAP_START;
 	uint32_t c, best = WD_NONE;
 
@@ -565,7 +548,7 @@ static void on_ref(void *ctx, wd_ref_kind kind, wd_str node, wd_str path)
 		return;
 	if (kind == WD_REF_NODE)
 		src = find_name(im, node);
-	h = hash_str(path, ((uint64_t)im->comp << 32 | src) ^ ((uint64_t)kind << 60));
+	h = imp_hash_str(path, ((uint64_t)im->comp << 32 | src) ^ ((uint64_t)kind << 60));
 	while ((ri = wd_hmap_next(&im->refs, h, &slot)) != WD_NONE) {
 		const wd_ref *o = &m->refs[ri];
 		if (o->comp == im->comp && o->kind == kind && o->src == src &&
@@ -925,7 +908,7 @@ static wd_status add_cred_use(importer *im, uint32_t comp, wd_str type, wd_str i
 {
 	wd_model *m = im->m;
 	wd_str key = id.len ? id : name;
-	uint64_t h = hash_str(key, hash_str(type, 3)) ^ (id.len ? 0 : 1);
+	uint64_t h = imp_hash_str(key, imp_hash_str(type, 3)) ^ (id.len ? 0 : 1);
 	size_t slot = WD_HMAP_START;
 	uint32_t ci;
 	wd_credential cr;

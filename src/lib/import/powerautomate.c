@@ -47,7 +47,7 @@
 #include <string.h>
 
 #include "import/path.h"
-#include "warden/import.h"
+#include "import/common.h"
 
 #define COUNT(a) (sizeof(a) / sizeof(*(a)))
 
@@ -760,11 +760,13 @@ static wd_status fail_at(pa_ctx *x, const wd_json_val *v, wd_status code, const 
 
 static wd_status fail_rc(pa_ctx *x, wd_status rc, const char *what)
 {
-	if (rc == WD_ELIMIT)
-		return wd_error_set(x->err, rc, "power-automate: %s: more than %u components while %s",
-		                    doc_path(x), (unsigned)x->m->max_components, what);
-	return wd_error_set(x->err, rc, "power-automate: %s: %s while %s", doc_path(x),
-	                    wd_status_str(rc), what);
+	wd_buf prefix;
+
+	wd_buf_init(&prefix, 1 << 16);
+	wd_buf_printf(&prefix, "power-automate: %s", doc_path(x));
+	rc = imp_fail_rc(x->err, x->m, wd_buf_cstr(&prefix), rc, what);
+	wd_buf_release(&prefix);
+	return rc;
 }
 
 /* a + sep + b in the model arena ({NULL,0} when out of memory). */

@@ -27,7 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "warden/import.h"
+#include "import/common.h"
 
 /* Distinct references recorded per component (bounds refs and EXPR edges). */
 #define MAX_REFS_PER_COMP 512
@@ -56,11 +56,6 @@ typedef struct zp {
 
 /* ---- small helpers --------------------------------------------------------------- */
 
-static uint64_t hash_str(wd_str s, uint64_t seed)
-{
-	return wd_hash64(s.ptr ? s.ptr : "", s.len, seed);
-}
-
 static wd_loc loc_of(const zp *x, const wd_json_val *v)
 {
 	return v ? wd_model_loc(x->m, x->doc, v) : WD_LOC_NONE;
@@ -68,27 +63,17 @@ static wd_loc loc_of(const zp *x, const wd_json_val *v)
 
 static wd_status fail_at(zp *x, const wd_json_val *v, wd_status code, const char *what)
 {
-	wd_error_set(x->err, code, "zapier export: %s", what);
-	wd_json_error_at(x->jd, v, x->err);
-	return code;
+	return imp_fail_at(x->err, x->jd, v, code, "zapier export", what);
 }
 
 static wd_status fail_rc(zp *x, wd_status rc, const char *what)
 {
-	if (rc == WD_ELIMIT)
-		return wd_error_set(x->err, rc, "zapier export: more than %u components while %s",
-		                    (unsigned)x->m->max_components, what);
-	return wd_error_set(x->err, rc, "zapier export: %s while %s", wd_status_str(rc), what);
+	return imp_fail_rc(x->err, x->m, "zapier export", rc, what);
 }
 
-/* The text of a string or number value ({NULL,0} otherwise). */
 static wd_str val_text(const zp *x, const wd_json_val *v)
 {
-	if (wd_json_is_str(v))
-		return wd_json_str(x->jd, v);
-	if (wd_json_typeof(v) == WD_JSON_NUMBER)
-		return wd_json_num_text(x->jd, v);
-	return WD_STR_NULL;
+	return imp_val_text(x->jd, v);
 }
 
 static wd_str get_text(const zp *x, const wd_json_val *obj, const char *key)
@@ -134,7 +119,7 @@ static uint32_t find_node(const zp *x, wd_str id)
 
 	if (!id.len)
 		return WD_NONE;
-	while ((c = wd_hmap_next(&x->ids, hash_str(id, 1), &slot)) != WD_NONE)
+	while ((c = wd_hmap_next(&x->ids, imp_hash_str(id, 1), &slot)) != WD_NONE)
 		if (wd_str_eq(x->m->comps[c].id, id) && (best == WD_NONE || c < best))
 			best = c;
 	return best;
@@ -247,7 +232,7 @@ static void on_ref(void *ctx, wd_str node, wd_str path)
 		return;
 	src = find_node(x, node);
 	m->comps[x->comp].flags |= WD_COMP_INPUT_USED;
-	h = hash_str(path, ((uint64_t)x->comp << 32 | src) ^ hash_str(node, 5));
+	h = imp_hash_str(path, ((uint64_t)x->comp << 32 | src) ^ imp_hash_str(node, 5));
 	while ((ri = wd_hmap_next(&x->refs, h, &slot)) != WD_NONE) {
 		const wd_ref *o = &m->refs[ri];
 		if (o->comp == x->comp && o->src == src && wd_str_eq(o->path, path))
@@ -396,7 +381,7 @@ static wd_status add_node(zp *x, const wd_json_val *key, const wd_json_val *node
 		return WD_ENOMEM;
 	x->nodes[x->nnodes++] = node;
 	if (c.id.len)
-		return wd_hmap_put(&x->ids, hash_str(c.id, 1), ci);
+		return wd_hmap_put(&x->ids, imp_hash_str(c.id, 1), ci);
 	return WD_OK;
 }
 
@@ -405,7 +390,7 @@ static wd_status add_cred(zp *x, uint32_t comp, const wd_json_val *node)
 	wd_model *m = x->m;
 	const wd_json_val *v = wd_json_get(x->jd, node, "authentication_id");
 	wd_str id = val_text(x, v);
-	uint64_t h = hash_str(id, 11);
+	uint64_t h = imp_hash_str(id, 11);
 	size_t slot = WD_HMAP_START;
 	uint32_t ci;
 	wd_credential cr;
