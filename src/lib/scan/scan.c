@@ -241,7 +241,10 @@ wd_status wd_scan_add_model(wd_scan_result *r, wd_model *m, const wd_findings *f
 		}
 		if (policy && x->comp != WD_NONE && x->comp < m->ncomps) {
 			wd_owner o = wd_policy_owner(policy, m, x->app, x->comp);
-			if (o.owner && dup_owner(r, o, &y->owner) != WD_OK)
+			/* most components are owned by the app's own rule: share its
+			 * copy instead of copying the same strings for every finding */
+			if (o.owner && !(y->owner.source && strcmp(o.source, y->owner.source) == 0) &&
+			    dup_owner(r, o, &y->owner) != WD_OK)
 				goto oom;
 		}
 		if (wd_risk_assess(rcx, x, &r->arena, &y->risk) != WD_OK)
