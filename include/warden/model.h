@@ -82,6 +82,9 @@ typedef enum wd_auth {
 } wd_auth;
 
 const char *wd_auth_name(wd_auth a);
+/* Inbound authentication that keeps nobody out: none, not stated, decided
+ * outside the export, or set at run time (cannot be checked). */
+int wd_auth_is_open(wd_auth a);
 
 /* Component flags */
 enum {
@@ -376,6 +379,10 @@ wd_status wd_model_zone(wd_model *m, wd_zone_kind kind, wd_str name, uint32_t *i
 void wd_app_init(wd_app *a, wd_platform p);
 /* A component with no location and app = m->napps - 1 (or WD_NONE). */
 void wd_component_init(const wd_model *m, wd_component *c);
+/* An enabled entry point anyone on the internet can call without a
+ * credential (public, not disabled, wd_auth_is_open). Rules, risk scoring
+ * and the threat model all start their "untrusted input" paths here. */
+int wd_component_open_entry(const wd_component *c);
 
 /*
  * After an importer is done: look up every component in the catalog (kind

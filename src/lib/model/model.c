@@ -69,6 +69,18 @@ const char *wd_auth_name(wd_auth a)
 	return (unsigned)a < sizeof(names) / sizeof(*names) ? names[a] : "unknown";
 }
 
+int wd_auth_is_open(wd_auth a)
+{
+	return a == WD_AUTH_NONE || a == WD_AUTH_UNKNOWN || a == WD_AUTH_EXTERNAL ||
+	       a == WD_AUTH_DYNAMIC;
+}
+
+int wd_component_open_entry(const wd_component *c)
+{
+	return (c->flags & WD_COMP_PUBLIC) && !(c->flags & WD_COMP_DISABLED) &&
+	       wd_auth_is_open(c->auth);
+}
+
 const char *wd_edge_kind_name(wd_edge_kind k)
 {
 	static const char *const names[] = {"flow", "ai", "error", "link", "expression", "config",

@@ -313,13 +313,6 @@ static int active(const wd_component *c)
 	return !(c->flags & WD_COMP_DISABLED) && c->kind != WD_KIND_NOTE;
 }
 
-/* The same test as rules/engine.c: an entry anyone on the internet can call. */
-static int open_entry(const wd_component *c)
-{
-	return (c->flags & WD_COMP_PUBLIC) && !(c->flags & WD_COMP_DISABLED) &&
-	       (c->auth == WD_AUTH_NONE || c->auth == WD_AUTH_UNKNOWN ||
-	        c->auth == WD_AUTH_EXTERNAL || c->auth == WD_AUTH_DYNAMIC);
-}
 
 static uint64_t loc_key(wd_loc l)
 {
@@ -849,12 +842,13 @@ wd_status wd_risk_ctx_new_with(wd_risk_ctx **out, const wd_model *m, const wd_ri
 	/* who reaches each component: anyone (as rules/engine.c), holders of
 	 * an entry's credentials, users of the tenant */
 	for (i = 0; i < m->ncomps; i++)
-		start[i] = (uint8_t)open_entry(&m->comps[i]);
+		start[i] = (uint8_t)wd_component_open_entry(&m->comps[i]);
 	if ((rc = reach_from(m, start, cx->open_of)) != WD_OK)
 		goto out;
 	for (i = 0; i < m->ncomps; i++) {
 		const wd_component *c = &m->comps[i];
-		start[i] = (uint8_t)((c->flags & WD_COMP_PUBLIC) && active(c) && !open_entry(c));
+		start[i] = (uint8_t)((c->flags & WD_COMP_PUBLIC) && active(c) &&
+		                     !wd_component_open_entry(c));
 	}
 	if ((rc = reach_from(m, start, cx->auth_of)) != WD_OK)
 		goto out;

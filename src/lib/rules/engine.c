@@ -121,13 +121,6 @@ wd_status wd_findings_add(wd_findings *f, const wd_model *m, const wd_rule *rule
 }
 
 
-/* An entry point anyone on the internet can call without a credential. */
-static int open_entry(const wd_component *c)
-{
-	return (c->flags & WD_COMP_PUBLIC) && !(c->flags & WD_COMP_DISABLED) &&
-	       (c->auth == WD_AUTH_NONE || c->auth == WD_AUTH_UNKNOWN ||
-	        c->auth == WD_AUTH_EXTERNAL || c->auth == WD_AUTH_DYNAMIC);
-}
 
 wd_status wd_rules_run(const wd_model *m, wd_findings *out)
 {
@@ -145,7 +138,7 @@ wd_status wd_rules_run(const wd_model *m, wd_findings *out)
 	}
 	/* which components untrusted public input reaches, computed once */
 	for (i = 0; i < m->ncomps; i++)
-		start[i] = (uint8_t)open_entry(&m->comps[i]);
+		start[i] = (uint8_t)wd_component_open_entry(&m->comps[i]);
 	rc = wd_model_reach_tree(m, start, entry_of, parent);
 	cx.m = m;
 	cx.entry_of = entry_of;

@@ -556,9 +556,7 @@ static int is_entry_kind(wd_kind k)
 /* Public and open to anyone (the rule engine's definition, disabled aside). */
 static int open_entry(const wd_component *c)
 {
-	return (c->flags & WD_COMP_PUBLIC) &&
-	       (c->auth == WD_AUTH_NONE || c->auth == WD_AUTH_UNKNOWN ||
-	        c->auth == WD_AUTH_EXTERNAL || c->auth == WD_AUTH_DYNAMIC);
+	return (c->flags & WD_COMP_PUBLIC) && wd_auth_is_open(c->auth);
 }
 
 static int cat_is(const wd_component *c, const char *category)

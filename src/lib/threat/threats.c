@@ -821,8 +821,7 @@ static int open_entry(const ctx *cx, uint32_t i)
 	if (!is_process(cx, i) || !(e->flags & WD_TME_PUBLIC))
 		return 0;
 	if (c) /* the model knows the authentication; the flag only says "internet" */
-		return c->auth == WD_AUTH_NONE || c->auth == WD_AUTH_UNKNOWN ||
-		       c->auth == WD_AUTH_EXTERNAL || c->auth == WD_AUTH_DYNAMIC;
+		return wd_auth_is_open(c->auth);
 	return (e->flags & WD_TME_ENTRY) != 0;
 }
 
