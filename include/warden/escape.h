@@ -23,6 +23,12 @@ void wd_escape_xml(wd_buf *out, const char *s, size_t len);
 /* Markdown inline text, safe inside a table cell: no emphasis, links, HTML,
  * code spans, pipes, or line breaks can be formed. */
 void wd_escape_md(wd_buf *out, const char *s, size_t len);
+/* wd_escape_md for text GitHub renders (comments, documents): GitHub makes
+ * @-mentions from the rendered text, which no escape prevents, so a word
+ * joiner (U+2060) follows each '@' that could start a mention (not one
+ * inside a word, as in an e-mail address): a node called "@everyone"
+ * notifies nobody. */
+void wd_escape_md_rendered(wd_buf *out, const char *s, size_t len);
 /* The inside of a DOT double-quoted string (ID or label). */
 void wd_escape_dot(wd_buf *out, const char *s, size_t len);
 /* The inside of a Mermaid double-quoted label ("..."), using Mermaid's

@@ -15,7 +15,6 @@
  * @-mentions defused), and never inside code spans (where escapes do not
  * work); only Warden's own rule ids are put in backticks.
  */
-#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -37,16 +36,11 @@ typedef struct md {
 	wd_buf item;           /* one row or entry before it is committed */
 } md;
 
-/*
- * Escaped text, cut to max_in bytes (at a UTF-8 boundary) with an ellipsis.
- * GitHub makes @-mentions from the rendered text, so no escape stops a node
- * called "@everyone" from notifying people: a word joiner (U+2060) after
- * each '@' that could start a mention (not inside a word, as in an e-mail
- * address) does.
- */
+/* Escaped text (no @-mentions either), cut to max_in bytes (at a UTF-8
+ * boundary) with an ellipsis. */
 static void text(wd_buf *b, const char *s, size_t max_in)
 {
-	size_t n = s ? strlen(s) : 0, i, from = 0;
+	size_t n = s ? strlen(s) : 0;
 	int cut = 0;
 
 	if (n > max_in) {
@@ -55,13 +49,7 @@ static void text(wd_buf *b, const char *s, size_t max_in)
 			n--;
 		cut = 1;
 	}
-	for (i = 0; i < n; i++)
-		if (s[i] == '@' && (i == 0 || !isalnum((unsigned char)s[i - 1]))) {
-			wd_escape_md(b, s + from, i + 1 - from);
-			wd_buf_puts(b, "\xE2\x81\xA0");
-			from = i + 1;
-		}
-	wd_escape_md(b, s ? s + from : "", n - from);
+	wd_escape_md_rendered(b, s ? s : "", n);
 	if (cut)
 		wd_buf_puts(b, "…");
 }

@@ -36,6 +36,7 @@
  *     " # & < > [ ] ( ) { } | ` ; : %, and for the two characters Mermaid
  *     uses in its internal entity placeholders (U+00B0, U+00B6).
  */
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -200,6 +201,19 @@ void wd_escape_xml(wd_buf *out, const char *s, size_t len)
 void wd_escape_md(wd_buf *out, const char *s, size_t len)
 {
 	escape(out, s, len, FMT_MD);
+}
+
+void wd_escape_md_rendered(wd_buf *out, const char *s, size_t len)
+{
+	size_t i, from = 0;
+
+	for (i = 0; i < len; i++)
+		if (s[i] == '@' && (i == 0 || !isalnum((unsigned char)s[i - 1]))) {
+			escape(out, s + from, i + 1 - from, FMT_MD);
+			wd_buf_puts(out, "\xE2\x81\xA0");
+			from = i + 1;
+		}
+	escape(out, s + from, len - from, FMT_MD);
 }
 
 void wd_escape_dot(wd_buf *out, const char *s, size_t len)
