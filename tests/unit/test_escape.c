@@ -163,6 +163,22 @@ static void test_invalid_utf8(void **state)
 	}
 }
 
+/* Rendered Markdown: an '@' that could start a GitHub mention is followed by a
+ * word joiner; one inside a word (an e-mail address) is not. */
+static void test_md_rendered_mentions(void **state)
+{
+	wd_buf b;
+
+	(void)state;
+	wd_buf_init(&b, 0);
+	wd_escape_md_rendered(&b, "@everyone (@org/team) a@b.c", 27);
+	assert_string_equal(wd_buf_cstr(&b), "&#64;\xE2\x81\xA0" "everyone &#40;&#64;\xE2\x81\xA0" "org/team&#41; a&#64;b.c");
+	wd_buf_reset(&b);
+	wd_escape_md_rendered(&b, "plain", 5);
+	assert_string_equal(wd_buf_cstr(&b), "plain");
+	wd_buf_release(&b);
+}
+
 static void test_append_and_limits(void **state)
 {
 	wd_buf out;
@@ -200,6 +216,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_cases),
 		cmocka_unit_test(test_invalid_utf8),
+		cmocka_unit_test(test_md_rendered_mentions),
 		cmocka_unit_test(test_append_and_limits),
 	};
 

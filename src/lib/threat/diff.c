@@ -344,7 +344,7 @@ int wd_tm_differs(const wd_tm *old_tm, const wd_tm *new_tm)
 static void md(wd_buf *out, const char *s)
 {
 	s = nz(s);
-	wd_escape_md(out, s, strlen(s));
+	wd_escape_md_rendered(out, s, strlen(s));
 }
 
 static void md_q(wd_buf *out, const char *s)

@@ -22,7 +22,7 @@
 static void md(wd_buf *out, const char *s)
 {
 	if (s)
-		wd_escape_md(out, s, strlen(s));
+		wd_escape_md_rendered(out, s, strlen(s));
 }
 
 /* The text, or "-" for none (written as is: escaped, a lone '-' comes out
